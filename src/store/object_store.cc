@@ -1,0 +1,50 @@
+#include "store/object_store.h"
+
+namespace dth {
+
+Result<std::vector<std::pair<std::string, Status>>> ObjectStore::DeleteMany(
+    const std::vector<std::string>& keys) {
+  std::vector<std::pair<std::string, Status>> failed;
+  for (const auto& key : keys) {
+    Status st = Delete(key);
+    if (!st.ok()) failed.emplace_back(key, st);
+  }
+  return failed;
+}
+
+Result<std::string> ObjectStore::Copy(const CopySource&, const std::string&, const PutOptions&,
+                                      bool) {
+  return NotSupported(Describe() + ": server-side copy is not supported");
+}
+
+Result<std::string> ObjectStore::UploadPartCopy(const std::string&, const std::string&, int,
+                                                const CopySource&) {
+  return NotSupported(Describe() + ": UploadPartCopy is not supported");
+}
+
+Result<std::string> GetString(ObjectStore& store, const std::string& key,
+                              const GetOptions& options) {
+  StringSink sink;
+  DTH_RETURN_IF_ERROR(store.Get(key, options, sink));
+  return std::move(sink.str());
+}
+
+Result<std::string> PutString(ObjectStore& store, const std::string& key, std::string_view data,
+                              const PutOptions& options) {
+  StringViewSource source(data);
+  return store.Put(key, source, options);
+}
+
+Result<std::vector<ObjectInfo>> ListAll(ObjectStore& store, const ListOptions& options) {
+  auto lister = store.List(options);
+  std::vector<ObjectInfo> all;
+  ListPage page;
+  for (;;) {
+    DTH_ASSIGN_OR_RETURN(bool more, lister->Next(&page));
+    if (!more) break;
+    for (auto& o : page.objects) all.push_back(std::move(o));
+  }
+  return all;
+}
+
+}  // namespace dth

@@ -1,0 +1,188 @@
+// store/object_store: the ObjectStore interface every backend implements (S3-compatible,
+// local directory, in-memory), its value types, and the features a backend declares.
+// A store is bound to one bucket (or one root directory). Keys are opaque byte strings.
+// Listings come back in ascending byte order of keys, so two listings can be
+// merge-joined. Optional operations return Code::kNotSupported.
+// Thread-safety: every implementation is safe for concurrent use from many threads.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/bytes.h"
+#include "core/result.h"
+
+namespace dth {
+
+using TimePoint = std::chrono::system_clock::time_point;
+using Tags = std::vector<std::pair<std::string, std::string>>;
+
+struct ObjectInfo {
+  std::string key;
+  uint64_t size = 0;
+  std::string etag;  // without quotes; "" when the store cannot tell
+  TimePoint last_modified{};
+  std::string storage_class;  // "" = the store's default (STANDARD)
+};
+
+enum class ServerSideEncryption { kNone, kAes256, kKms };
+
+// Content headers and metadata that travel with an object.
+struct ObjectMetadata {
+  std::string content_type;
+  std::string content_encoding;
+  std::string content_language;
+  std::string content_disposition;
+  std::string cache_control;
+  std::string expires;                              // HTTP date, as sent
+  std::map<std::string, std::string> user;          // x-amz-meta-*, keys lower-case
+  bool operator==(const ObjectMetadata&) const = default;
+};
+
+// What HeadObject (and GetObject) reports.
+struct ObjectHead {
+  ObjectInfo info;
+  ObjectMetadata metadata;
+  ServerSideEncryption sse = ServerSideEncryption::kNone;
+  std::string sse_kms_key_id;
+  int tag_count = 0;
+  int parts_count = 0;  // from a multipart ETag "...-N", 0 if not multipart
+};
+
+struct PutOptions {
+  ObjectMetadata metadata;
+  std::string storage_class;  // "" = default
+  std::string acl;            // canned ACL ("private", "bucket-owner-full-control", ...)
+  ServerSideEncryption sse = ServerSideEncryption::kNone;
+  std::string sse_kms_key_id;
+  Tags tags;
+};
+
+struct ByteRange {
+  uint64_t offset = 0;
+  std::optional<uint64_t> length;  // nullopt = to the end
+};
+
+struct GetOptions {
+  std::optional<ByteRange> range;
+  std::string if_match;  // ETag; a changed object fails with kPreconditionFailed
+};
+
+struct ListOptions {
+  std::string prefix;
+  std::string delimiter;    // "" = recursive
+  std::string start_after;  // keys strictly greater than this
+  int page_size = 1000;
+};
+
+struct ListPage {
+  std::vector<ObjectInfo> objects;
+  std::vector<std::string> common_prefixes;
+};
+
+class ObjectLister {
+ public:
+  virtual ~ObjectLister() = default;
+  // Fills page with the next page; returns false when the listing is exhausted
+  // (then page is empty). Never returns a key <= a key already returned.
+  virtual Result<bool> Next(ListPage* page) = 0;
+};
+
+struct PartInfo {
+  int part_number = 0;
+  std::string etag;
+  uint64_t size = 0;
+};
+
+struct MultipartUploadInfo {
+  std::string key;
+  std::string upload_id;
+  TimePoint initiated{};
+};
+
+// Server-side copy source within the same endpoint and credentials.
+struct CopySource {
+  std::string bucket;  // "" = this store's bucket
+  std::string key;
+  std::string if_match;
+  std::optional<ByteRange> range;  // UploadPartCopy only
+};
+
+struct StoreFeatures {
+  bool server_side_copy = false;
+  bool multipart = true;
+  bool list_multipart_uploads = true;  // ListParts / ListMultipartUploads / Abort
+  bool tagging = true;
+  bool user_metadata = true;
+  bool etag_is_md5 = true;  // single-part, unencrypted
+  int max_parts = 10000;
+  uint64_t min_part_size = 5ull << 20;
+  uint64_t max_part_size = 5ull << 30;
+  uint64_t max_put_size = 5ull << 30;
+  // Whether keys with empty path segments ("a//b", "dir/") can be stored.
+  bool empty_key_segments = true;
+};
+
+class ObjectStore {
+ public:
+  virtual ~ObjectStore() = default;
+
+  // "s3://bucket", "/path/to/root", "mem://name" — for messages.
+  virtual std::string Describe() const = 0;
+  virtual const StoreFeatures& Features() const = 0;
+
+  virtual std::unique_ptr<ObjectLister> List(const ListOptions& options) = 0;
+  virtual Result<ObjectHead> Head(const std::string& key) = 0;
+  // Streams the object (or range) into sink. head, when given, receives the object's head.
+  virtual Status Get(const std::string& key, const GetOptions& options, ByteSink& sink,
+                     ObjectHead* head = nullptr) = 0;
+  // Writes the whole object; the store sends and verifies Content-MD5. Returns the ETag.
+  virtual Result<std::string> Put(const std::string& key, ByteSource& body,
+                                  const PutOptions& options) = 0;
+  virtual Status Delete(const std::string& key) = 0;
+  // Deletes up to 1000 keys; returns the keys that failed with their reason.
+  virtual Result<std::vector<std::pair<std::string, Status>>> DeleteMany(
+      const std::vector<std::string>& keys);
+
+  // Server-side copy (CopyObject). options.metadata replaces the source's when
+  // replace_metadata is set; otherwise metadata is copied.
+  virtual Result<std::string> Copy(const CopySource& source, const std::string& key,
+                                   const PutOptions& options, bool replace_metadata);
+
+  // Multipart upload.
+  virtual Result<std::string> CreateMultipartUpload(const std::string& key,
+                                                    const PutOptions& options) = 0;
+  virtual Result<std::string> UploadPart(const std::string& key, const std::string& upload_id,
+                                         int part_number, ByteSource& body) = 0;
+  virtual Result<std::string> UploadPartCopy(const std::string& key, const std::string& upload_id,
+                                             int part_number, const CopySource& source);
+  virtual Result<std::vector<PartInfo>> ListParts(const std::string& key,
+                                                  const std::string& upload_id) = 0;
+  // parts must be in ascending part-number order. Returns the object's ETag ("" if the
+  // server's answer omits it).
+  virtual Result<std::string> CompleteMultipartUpload(const std::string& key,
+                                                      const std::string& upload_id,
+                                                      const std::vector<PartInfo>& parts) = 0;
+  virtual Status AbortMultipartUpload(const std::string& key, const std::string& upload_id) = 0;
+  virtual Result<std::vector<MultipartUploadInfo>> ListMultipartUploads(
+      const std::string& prefix) = 0;
+
+  virtual Result<Tags> GetTagging(const std::string& key) = 0;
+  virtual Status PutTagging(const std::string& key, const Tags& tags) = 0;
+};
+
+// Helpers over the interface.
+Result<std::string> GetString(ObjectStore& store, const std::string& key,
+                              const GetOptions& options = {});
+Result<std::string> PutString(ObjectStore& store, const std::string& key, std::string_view data,
+                              const PutOptions& options = {});
+// Lists everything under options (all pages) — for tests and small listings only.
+Result<std::vector<ObjectInfo>> ListAll(ObjectStore& store, const ListOptions& options);
+
+}  // namespace dth
