@@ -1,0 +1,52 @@
+// http/http_types: request and response values, case-insensitive header lookup, and
+// the mapping from an HTTP answer to a classified Status.
+// Thread-safety: value types.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/bytes.h"
+#include "core/status.h"
+
+namespace dth {
+
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+// Case-insensitive lookup; nullptr when absent.
+const std::string* FindHeader(const HttpHeaders& headers, std::string_view name);
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;  // absolute, already encoded
+  HttpHeaders headers;
+  ByteSource* body = nullptr;  // sent with Content-Length = body->size()
+  // When set, a 2xx response body streams here instead of into HttpResponse::body.
+  ByteSink* sink = nullptr;
+};
+
+struct HttpResponse {
+  int status = 0;
+  HttpHeaders headers;
+  std::string body;  // error bodies always land here
+  uint64_t body_bytes = 0;  // bytes received (into body or sink)
+
+  const std::string* Header(std::string_view name) const { return FindHeader(headers, name); }
+  bool success() const { return status >= 200 && status < 300; }
+};
+
+// Classifies an HTTP status (with the server's error code, when it sent one):
+// 429 and 503 are throttled, other 5xx server errors, 408 / RequestTimeout transient,
+// 403 permission denied, 404 not found, 412 precondition failed, the rest permanent.
+Code ClassifyHttpStatus(int status, std::string_view server_code);
+
+// Parses Retry-After (delta seconds or an HTTP date) relative to now.
+std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value,
+                                                         std::chrono::system_clock::time_point now);
+
+}  // namespace dth
