@@ -2,10 +2,12 @@
 # Start a single-node Ceph cluster (1 mon, 1 bluestore OSD on a sparse file, radosgw with
 # beast) entirely under DIR, on free 127.0.0.1 ports, with cephx off; create an S3 user and
 # write DIR/env. Needs the Debian packages that install.sh installs. Stop with stop.sh DIR.
+# Optional environment: RGW_ACCESS_KEY / RGW_SECRET_KEY (default: random),
+# RGW_OSD_SIZE_GB (size of the sparse OSD file, default 40).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$HERE/lib.sh"
 
 [ $# -eq 1 ] || { echo "usage: $0 DIR" >&2; exit 2; }
@@ -27,6 +29,7 @@ fail() {
   "$HERE/stop.sh" "$DIR" >/dev/null 2>&1 || true
   die "start_rgw.sh: $1" "${2:-}"
 }
+trap 'fail "interrupted"' INT TERM
 
 FSID=$(uuidgen)
 MON_PORT=$(free_port)
@@ -35,8 +38,8 @@ while [ "$RGW_PORT" = "$MON_PORT" ]; do RGW_PORT=$(free_port); done
 RAND=$(uuidgen)$(uuidgen)
 RAND=${RAND//-/}
 ACCESS_KEY=DTH${RAND:0:17}
-ACCESS_KEY=${ACCESS_KEY^^}
-SECRET_KEY=${RAND:17:40}
+ACCESS_KEY=${RGW_ACCESS_KEY:-${ACCESS_KEY^^}}
+SECRET_KEY=${RGW_SECRET_KEY:-${RAND:17:40}}
 CONF="$DIR/ceph.conf"
 
 cat >"$CONF" <<EOT
@@ -69,8 +72,15 @@ osd pool default pg autoscale mode = off
 mon allow pool size one = true
 mon allow pool delete = true
 mon warn on pool no redundancy = false
+mon warn on insecure global id reclaim allowed = false
+# start even on a nearly full disk (the default refuses below 5 % free)
+mon data avail crit = 0
+mon data avail warn = 1
 mon max pg per osd = 1000
 osd crush chooseleaf type = 0
+# commit map changes (each pool RGW creates is one) at once, not once a second
+paxos propose interval = 0.05
+paxos min wait = 0.01
 
 [mon.a]
 mon data = $DIR/mon/a
@@ -80,13 +90,16 @@ osd data = $DIR/osd/\$id
 osd objectstore = bluestore
 bluestore block create = true
 # sparse: takes disk space only for what is written
-bluestore block size = 42949672960
+bluestore block size = $(( ${RGW_OSD_SIZE_GB:-40} * 1073741824 ))
 bluestore fsck on mkfs = false
+# The script puts the OSD in the CRUSH map itself: the OSD's own update at start can race
+# its first monmap and fail with 'wrong fsid' (mon sees fsid 0), leaving it never up.
+osd crush update on start = false
+osd class update on start = false
 # keep memory modest (the floor for the target is ~900 MiB)
 osd memory target = 1073741824
 bluestore cache autotune = false
 bluestore cache size = 134217728
-osd max object size = 1073741824
 
 [client]
 log file = $DIR/log/\$name.log
@@ -118,13 +131,15 @@ wait_for 30 mon_up || fail "ceph-mon did not come up on 127.0.0.1:$MON_PORT" "$D
 OSD_UUID=$(uuidgen)
 OSD_ID=$(ceph "${C[@]}" osd new "$OSD_UUID" 2>>"$DIR/log/setup.log") ||
   fail "ceph osd new failed" "$DIR/log/setup.log"
+ceph "${C[@]}" osd crush add "osd.$OSD_ID" 1.0 root=default >>"$DIR/log/setup.log" 2>&1 ||
+  fail "ceph osd crush add failed" "$DIR/log/setup.log"
 mkdir -p "$DIR/osd/$OSD_ID"
 ceph-osd "${C[@]}" -i "$OSD_ID" --mkfs --osd-uuid "$OSD_UUID" >>"$DIR/log/setup.log" 2>&1 ||
   fail "ceph-osd --mkfs failed" "$DIR/log/osd.$OSD_ID.log"
 spawn "$DIR/log/osd.$OSD_ID.out" ceph-osd "${C[@]}" -i "$OSD_ID" -f
 OSD_PID=$SPAWNED_PID
-osd_up() { alive "$OSD_PID" && ceph "${C[@]}" --connect-timeout 2 osd stat | grep -q ' 1 up'; }
-wait_for 60 osd_up || fail "ceph-osd did not come up" "$DIR/log/osd.$OSD_ID.log"
+osd_up() { alive "$OSD_PID" && [[ $(ceph "${C[@]}" --connect-timeout 2 osd stat) == *" 1 up"* ]]; }
+wait_for 30 osd_up || fail "ceph-osd did not come up" "$DIR/log/osd.$OSD_ID.log"
 
 # --- radosgw (creates its pools on start)
 spawn "$DIR/log/rgw.out" radosgw "${C[@]}" -n client.rgw.a -f
@@ -133,7 +148,7 @@ rgw_answers() {
   alive "$RGW_PID" &&
     [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$RGW_PORT/")" != 000 ]
 }
-wait_for 60 rgw_answers || fail "radosgw did not answer on 127.0.0.1:$RGW_PORT" "$DIR/log/client.rgw.a.log"
+wait_for 30 rgw_answers || fail "radosgw did not answer on 127.0.0.1:$RGW_PORT" "$DIR/log/client.rgw.a.log"
 
 radosgw-admin "${C[@]}" -n client.admin user create --uid=test --display-name=test \
   --access-key="$ACCESS_KEY" --secret-key="$SECRET_KEY" >>"$DIR/log/setup.log" 2>&1 ||
@@ -147,6 +162,7 @@ signed_ok() {
 }
 wait_for 30 signed_ok || fail "radosgw refuses the new user's signed requests" "$DIR/log/client.rgw.a.log"
 
+trap - INT TERM
 cat >"$DIR/env" <<EOT
 RGW_ENDPOINT=http://127.0.0.1:$RGW_PORT
 RGW_ACCESS_KEY=$ACCESS_KEY

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$HERE/lib.sh"
 
 [ $# -eq 1 ] || { echo "usage: $0 DIR" >&2; exit 2; }
@@ -23,6 +23,7 @@ LOG="$DIR/s3rver.log"
 rm -f "$DIR/env"
 
 PORT=$(free_port)
+trap '"$HERE/stop.sh" "$DIR" >/dev/null 2>&1; die "start_s3rver.sh: interrupted"' INT TERM
 # --openssl-legacy-provider: without it ListObjectsV2 continuation tokens give a 500.
 NODE_OPTIONS=--openssl-legacy-provider spawn "$LOG" "$NODE" "$HERE/s3rver/run.js" \
   -s -d "$DIR/data" -a 127.0.0.1 -p "$PORT" --no-vhost-buckets
@@ -35,9 +36,10 @@ answers() {
 }
 if ! wait_for 30 answers || ! alive "$PID"; then
   "$HERE/stop.sh" "$DIR" >/dev/null 2>&1 || true
-  die "s3rver did not start on 127.0.0.1:$PORT" "$LOG"
+  die "start_s3rver.sh: s3rver did not start on 127.0.0.1:$PORT" "$LOG"
 fi
 
+trap - INT TERM
 cat >"$DIR/env" <<EOT
 S3RVER_ENDPOINT=http://127.0.0.1:$PORT
 S3RVER_ACCESS_KEY=S3RVER

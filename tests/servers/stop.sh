@@ -4,7 +4,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$HERE/lib.sh"
 
 [ $# -eq 1 ] || { echo "usage: $0 DIR" >&2; exit 2; }
@@ -35,6 +35,12 @@ for pid in "${PIDS[@]}"; do
         sleep 0.2
       done
     fi
+    # Its new parent (init) reaps it soon: wait up to 3 s so that no <defunct> entry is
+    # left behind for a check that follows.
+    for _ in $(seq 1 15); do
+      [ -e "/proc/$pid" ] || break
+      sleep 0.2
+    done
   fi
 done
 rm -f "$DIR/pids"
