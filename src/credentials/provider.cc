@@ -113,15 +113,15 @@ Result<Credentials> ResolveCredentials(const CredentialOptions& options, const E
     c.source = "static";
     return c;
   }
-  // 3. Explicit profile: --profile, then AWS_PROFILE.
+  // 3. --profile. 4. Environment keys. 5. AWS_PROFILE. (The AWS CLI's order: keys in
+  // the environment beat AWS_PROFILE; a profile named on the command line beats both.)
   if (!options.profile.empty()) return FromNamedProfile(options.profile, false, env);
+  DTH_ASSIGN_OR_RETURN(std::optional<Credentials> from_env, FromEnvironment(env));
+  if (from_env) return std::move(*from_env);
   if (std::string name = env.GetOrEmpty("AWS_PROFILE"); !name.empty()) {
     return FromNamedProfile(name, true, env);
   }
-  // 4. Environment keys.
-  DTH_ASSIGN_OR_RETURN(std::optional<Credentials> from_env, FromEnvironment(env));
-  if (from_env) return std::move(*from_env);
-  // 5. The default profile.
+  // 6. The default profile.
   DTH_ASSIGN_OR_RETURN(SharedProfiles files, SharedProfiles::Load(env));
   if (std::optional<SharedProfile> def = files.Find("default")) {
     DTH_ASSIGN_OR_RETURN(std::optional<Credentials> creds, FromProfile(*def, files.locations()));

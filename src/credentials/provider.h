@@ -2,10 +2,11 @@
 // uses. Precedence, first match wins:
 //   1. anonymous flag (unsigned requests);
 //   2. explicit static keys (both id and secret required);
-//   3. an explicitly named profile (--profile, else AWS_PROFILE) from the
-//      shared files — a missing named profile is an error, not a fall-through;
+//   3. a profile named with --profile, from the shared files;
 //   4. AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN;
-//   5. profile "default" from the shared files.
+//   5. the profile named by AWS_PROFILE (as in the AWS CLI, exported keys win);
+//   6. profile "default" from the shared files.
+// A named profile (3 or 5) that is missing is an error, not a fall-through.
 // Only static keys are read from profiles; role_arn, SSO and
 // credential_process profiles are reported as not supported.
 // Error messages name sources (variables, files, profiles), never key values.

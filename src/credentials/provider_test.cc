@@ -88,6 +88,18 @@ TEST_F(CredentialsResolveTest, FlagProfileBeatsAwsProfileVariable) {
   EXPECT_EQ(from_flag->access_key_id, "IDA");
 }
 
+// As in the AWS CLI: keys exported in the environment beat AWS_PROFILE.
+TEST_F(CredentialsResolveTest, EnvironmentKeysBeatAwsProfileVariable) {
+  WriteCredentials("[b]\naws_access_key_id=IDB\naws_secret_access_key=SB\n");
+  env_.Set("AWS_PROFILE", "b");
+  env_.Set("AWS_ACCESS_KEY_ID", kEnvId);
+  env_.Set("AWS_SECRET_ACCESS_KEY", kEnvSecret);
+  Result<Credentials> c = Resolve();
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->access_key_id, kEnvId);
+  EXPECT_EQ(c->source, "environment");
+}
+
 TEST_F(CredentialsResolveTest, EnvironmentBeatsDefaultProfile) {
   WriteCredentials(std::string("[default]\naws_access_key_id=") + kFileId +
                    "\naws_secret_access_key=" + kFileSecret + "\n");
