@@ -17,7 +17,18 @@ struct Transfer {
   const HttpRequest* request = nullptr;
   HttpResponse* response = nullptr;
   Status body_error;  // from the source or sink
+  bool started = false;  // on_response_start called
 };
+
+// Tells the caller a 2xx answer is starting; false aborts the transfer.
+bool StartResponse(Transfer* t, long code) {
+  if (t->started) return true;
+  t->started = true;
+  if (!t->request->on_response_start) return true;
+  Status st = t->request->on_response_start(static_cast<int>(code), t->response->headers);
+  if (!st.ok()) t->body_error = st;
+  return st.ok();
+}
 
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
@@ -42,6 +53,7 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   long code = 0;
   curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
   t->response->body_bytes += n;
+  if (code >= 200 && code < 300 && !StartResponse(t, code)) return 0;
   if (t->request->sink != nullptr && code >= 200 && code < 300) {
     Status st = t->request->sink->Write(std::string_view(data, n));
     if (!st.ok()) {
@@ -156,6 +168,8 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+  // Object keys may contain "." and ".." segments: send the path exactly as built.
+  curl_easy_setopt(easy, CURLOPT_PATH_AS_IS, 1L);
   curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
   curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(easy, CURLOPT_MAXCONNECTS, options_.max_connections);
@@ -216,6 +230,7 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   if (!t.body_error.ok()) return t.body_error;
   if (rc != CURLE_OK) return TransportError(rc, error, url_for_error);
   response.status = static_cast<int>(code);
+  if (response.success() && !StartResponse(&t, code)) return t.body_error;
   return response;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,9 @@ struct HttpRequest {
   ByteSource* body = nullptr;  // sent with Content-Length = body->size()
   // When set, a 2xx response body streams here instead of into HttpResponse::body.
   ByteSink* sink = nullptr;
+  // Called once for a 2xx answer, before the first body byte reaches the sink (or at
+  // the end when the body is empty); an error aborts the transfer with that Status.
+  std::function<Status(int status, const HttpHeaders& headers)> on_response_start;
 };
 
 struct HttpResponse {

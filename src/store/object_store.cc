@@ -22,6 +22,18 @@ Result<std::string> ObjectStore::UploadPartCopy(const std::string&, const std::s
   return NotSupported(Describe() + ": UploadPartCopy is not supported");
 }
 
+bool IsCleanRelativePath(std::string_view key) {
+  size_t start = 0;
+  for (;;) {
+    size_t slash = key.find('/', start);
+    std::string_view segment =
+        key.substr(start, slash == std::string_view::npos ? key.npos : slash - start);
+    if (segment.empty() || segment == "." || segment == "..") return false;
+    if (slash == std::string_view::npos) return true;
+    start = slash + 1;
+  }
+}
+
 Result<std::string> GetString(ObjectStore& store, const std::string& key,
                               const GetOptions& options) {
   StringSink sink;

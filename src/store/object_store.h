@@ -125,8 +125,12 @@ struct StoreFeatures {
   uint64_t min_part_size = 5ull << 20;
   uint64_t max_part_size = 5ull << 30;
   uint64_t max_put_size = 5ull << 30;
-  // Whether keys with empty path segments ("a//b", "dir/") can be stored.
-  bool empty_key_segments = true;
+  // true: any key S3 accepts can be stored. false: only keys that are clean relative
+  // paths (no empty segments as in "a//b" or "dir/", no "." or ".." segments); others
+  // are refused with kInvalidArgument.
+  bool arbitrary_keys = true;
+  // Whether a multipart object's ETag has the S3 form "<md5 of part md5s>-<parts>".
+  bool multipart_etag_has_part_count = true;
 };
 
 class ObjectStore {
@@ -176,6 +180,10 @@ class ObjectStore {
   virtual Result<Tags> GetTagging(const std::string& key) = 0;
   virtual Status PutTagging(const std::string& key, const Tags& tags) = 0;
 };
+
+// True when key is a clean relative path: no empty segments ("a//b", "dir/", "/a"), no
+// "." or ".." segments. Stores without Features().arbitrary_keys hold only such keys.
+bool IsCleanRelativePath(std::string_view key);
 
 // Helpers over the interface.
 Result<std::string> GetString(ObjectStore& store, const std::string& key,

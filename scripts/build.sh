@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Configures and builds one variant: scripts/build.sh [release|sanitize] -> build/<variant>.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VARIANT=${1:-release}
+case "$VARIANT" in
+  release) FLAGS=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DDTH_WERROR=ON) ;;
+  sanitize) FLAGS=(-DCMAKE_BUILD_TYPE=Debug -DDTH_WERROR=ON -DDTH_SANITIZE=ON) ;;
+  *) echo "build.sh: unknown variant '$VARIANT' (release|sanitize)" >&2; exit 2 ;;
+esac
+DIR="$ROOT/build/$VARIANT"
+cmake -S "$ROOT" -B "$DIR" -G Ninja "${FLAGS[@]}" >/dev/null
+ninja -C "$DIR" ${NINJA_TARGETS:-}

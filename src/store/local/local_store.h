@@ -1,0 +1,142 @@
+// store/local/local_store: LocalStore, an ObjectStore over a directory tree (source or
+// destination). Key "a/b/c.txt" is the file <root>/a/b/c.txt; see key_path.h for the
+// keys that cannot be represented (rejected with kInvalidArgument).
+//
+// Design:
+//  * Writes are atomic: data goes to "<dir>/.dth-tmp-<random>", is fsynced (optional,
+//    LocalStoreOptions::fsync, default on — costs one fsync of the file and one of its
+//    directory per object, which dominates for many small files), gets its metadata
+//    record, then rename(2)s over the final name. A crash leaves at most a stray
+//    ".dth-tmp-*" file, never a partial object; temp files are never listed.
+//  * Metadata (ETag = hex MD5 computed while writing, content headers, user metadata,
+//    tags) is a JSON record in the xattr "user.dth" of the file itself (local_meta.h),
+//    set before the rename. One design, no sidecar files: data and metadata cannot get
+//    out of step through a crash, and a record whose size/mtime no longer match the
+//    file reports ETag "" (unknown). Files written by other programs have no record:
+//    listings and Head report ETag "" (neither reads file content). On a filesystem
+//    without user xattrs the store still works but keeps no metadata: features report
+//    user_metadata = tagging = etag_is_md5 = false and Put with metadata or tags fails
+//    with kNotSupported rather than dropping them.
+//  * Symlinks are never followed: every path below the root is opened one segment at a
+//    time with openat(O_NOFOLLOW) from an fd of the root (opened once, following the
+//    root path itself). Realpath checks would be racy and would still allow links
+//    within the root that alias other keys; with O_NOFOLLOW at each step the store's
+//    namespace is exactly the real directories and regular files under the root.
+//    Listings skip symlinks and other special files (counted in skipped_entries()),
+//    reads treat them as missing, writes through or onto them fail kPermissionDenied.
+//  * Listings stream in S3 byte order (local_lister.h). Multipart uploads live in
+//    <root>/.dth/uploads/<id>/ (local_multipart.cc).
+//  * A key that needs a directory where a file is (put "a/b" while "a" is an object) or
+//    names a directory holding other keys fails with kPreconditionFailed.
+//  * Get with if_match on an object whose ETag is unknown computes the file's MD5 first
+//    (one extra read) and compares that. A file that changes while it is read fails kIo.
+// Thread-safety: safe for concurrent use from many threads (no mutable shared state
+// besides the filesystem; concurrent writers of one key: the last rename wins).
+#pragma once
+
+#include <sys/stat.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "store/local/local_fs.h"
+#include "store/local/local_meta.h"
+#include "store/object_store.h"
+
+namespace dth {
+
+struct LocalStoreOptions {
+  bool fsync = true;  // fsync each written file and its directory before reporting success
+};
+
+class LocalStore : public ObjectStore {
+ public:
+  // Opens root (a directory); with create, makes it (and its parents) when missing.
+  static Result<std::unique_ptr<LocalStore>> Open(const std::string& root, bool create,
+                                                  const LocalStoreOptions& options = {});
+
+  std::string Describe() const override { return root_; }
+  const StoreFeatures& Features() const override { return features_; }
+
+  std::unique_ptr<ObjectLister> List(const ListOptions& options) override;
+  Result<ObjectHead> Head(const std::string& key) override;
+  Status Get(const std::string& key, const GetOptions& options, ByteSink& sink,
+             ObjectHead* head = nullptr) override;
+  Result<std::string> Put(const std::string& key, ByteSource& body,
+                          const PutOptions& options) override;
+  Status Delete(const std::string& key) override;
+  Result<std::string> Copy(const CopySource& source, const std::string& key,
+                           const PutOptions& options, bool replace_metadata) override;
+
+  Result<std::string> CreateMultipartUpload(const std::string& key,
+                                            const PutOptions& options) override;
+  Result<std::string> UploadPart(const std::string& key, const std::string& upload_id,
+                                 int part_number, ByteSource& body) override;
+  Result<std::string> UploadPartCopy(const std::string& key, const std::string& upload_id,
+                                     int part_number, const CopySource& source) override;
+  Result<std::vector<PartInfo>> ListParts(const std::string& key,
+                                          const std::string& upload_id) override;
+  Result<std::string> CompleteMultipartUpload(const std::string& key, const std::string& upload_id,
+                                              const std::vector<PartInfo>& parts) override;
+  Status AbortMultipartUpload(const std::string& key, const std::string& upload_id) override;
+  Result<std::vector<MultipartUploadInfo>> ListMultipartUploads(const std::string& prefix) override;
+
+  Result<Tags> GetTagging(const std::string& key) override;
+  Status PutTagging(const std::string& key, const Tags& tags) override;
+
+  const std::string& root() const { return root_; }
+  // Entries skipped by listings so far because they are neither regular files nor
+  // directories (symlinks, FIFOs, sockets, devices).
+  uint64_t skipped_entries() const { return skipped_->load(); }
+
+ private:
+  // An open object: its file, stat, and (possibly stale) metadata record.
+  struct OpenObject {
+    local::UniqueFd fd;
+    struct stat st {};
+    std::optional<local::MetaRecord> meta;
+    std::string path;
+  };
+
+  LocalStore(std::string root, local::UniqueFd root_fd, const LocalStoreOptions& options,
+             bool xattrs);
+  Result<OpenObject> OpenObjectFile(const std::string& key);
+  ObjectHead MakeHead(const std::string& key, const OpenObject& obj) const;
+  // The object's ETag; computes the MD5 of the file when the record does not know it.
+  Result<std::string> EtagForMatch(const OpenObject& obj);
+  static Status CheckTags(const Tags& tags);
+  Status CheckPutOptions(const std::string& key, const PutOptions& options) const;
+  // Opens (creating) the directory for key's file; refuses a symlink at the final name.
+  Result<local::UniqueFd> PrepareParent(const std::string& key,
+                                        const std::vector<std::string>& segs) const;
+  // Attaches the record to temp (size/mtime from its fd) and renames it to key's name.
+  Status CommitObject(local::TempFile& temp, const std::vector<std::string>& segs,
+                      local::MetaRecord record);
+  // Writes key atomically: fill writes the data into the temp file and returns the
+  // ETag. Retries when a concurrent Delete removes the parent directory meanwhile.
+  using Filler = std::function<Result<std::string>(local::TempFile&)>;
+  Result<std::string> WriteObject(const std::string& key, const local::MetaRecord& base,
+                                  const Filler& fill);
+  // An in-progress multipart upload of key (local_multipart.cc).
+  struct Upload {
+    local::UniqueFd dir;
+    std::string path;
+    local::MetaRecord meta;  // metadata and tags given to CreateMultipartUpload
+  };
+  Result<Upload> OpenUpload(const std::string& key, const std::string& upload_id) const;
+  // Writes a part file ("<md5-hex>\n" header, then the data) from fill; returns the ETag.
+  Result<std::string> WritePart(const std::string& key, const std::string& upload_id,
+                                int part_number, const Filler& fill);
+
+  std::string root_;
+  local::UniqueFd root_fd_;
+  LocalStoreOptions options_;
+  bool xattrs_;
+  StoreFeatures features_;
+  std::shared_ptr<std::atomic<uint64_t>> skipped_;
+};
+
+}  // namespace dth

@@ -1,0 +1,39 @@
+// store/open_store: turns a parsed Location plus connection options (provider,
+// endpoint, region, profile, TLS) into a ready ObjectStore. Provider quirks come from
+// the provider profiles (data), credentials from the standard chain.
+// Thread-safety: OpenStore is reentrant; the HttpClient may be shared.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/retry.h"
+#include "credentials/environment.h"
+#include "http/http_client.h"
+#include "store/object_store.h"
+
+namespace dth {
+
+struct ConnectionOptions {
+  std::string provider;  // "" = "s3" (generic) with --endpoint, else "aws"
+  std::string endpoint;
+  std::string region;
+  std::string profile;
+  bool anonymous = false;
+  std::string addressing;  // "" (the provider's), "path" or "virtual"
+  bool sign_payload = false;
+  bool requester_pays = false;
+  RetryPolicy retry;
+};
+
+// For a kLocal location the store's root is `root` (created when create_root).
+Result<std::unique_ptr<ObjectStore>> OpenS3Store(const std::string& bucket,
+                                                 const ConnectionOptions& options,
+                                                 std::shared_ptr<HttpClient> http,
+                                                 const Environment& env = DefaultEnvironment());
+Result<std::unique_ptr<ObjectStore>> OpenLocalStore(const std::string& root, bool create_root);
+
+// "endpoint|access key id" — two stores with equal identities can copy server-side.
+std::string StoreIdentity(const ObjectStore& store);
+
+}  // namespace dth

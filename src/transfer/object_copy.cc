@@ -1,0 +1,108 @@
+#include "transfer/object_copy.h"
+
+#include "transfer/part_size.h"
+
+namespace dth {
+namespace {
+
+PutOptions DestinationOptions(const ObjectHead& head, const Tags& tags, const CopyOptions& o) {
+  PutOptions put;
+  put.metadata = head.metadata;
+  put.tags = tags;
+  put.storage_class = o.storage_class;
+  put.acl = o.acl;
+  put.sse = o.sse;
+  put.sse_kms_key_id = o.sse_kms_key_id;
+  return put;
+}
+
+Result<std::string> CopyMultipart(ObjectStore& source, const std::string& source_key,
+                                  ObjectStore& destination, const std::string& destination_key,
+                                  const ObjectHead& head, const PutOptions& put,
+                                  const CopyOptions& options) {
+  const StoreFeatures& f = destination.Features();
+  DTH_ASSIGN_OR_RETURN(PartPlan plan, PlanParts(head.info.size, options.part_size, f.min_part_size,
+                                                f.max_part_size, f.max_parts));
+  DTH_ASSIGN_OR_RETURN(std::string upload_id, destination.CreateMultipartUpload(destination_key, put));
+  std::vector<PartInfo> parts;
+  std::string buffer;
+  uint64_t done = 0;
+  auto upload = [&]() -> Status {
+    for (int n = 1; n <= plan.part_count; ++n) {
+      uint64_t offset = static_cast<uint64_t>(n - 1) * plan.part_size;
+      uint64_t length = std::min(plan.part_size, head.info.size - offset);
+      PartInfo part{n, "", length};
+      if (options.server_side) {
+        CopySource src{options.server_side_source_bucket, source_key, head.info.etag,
+                       ByteRange{offset, length}};
+        DTH_ASSIGN_OR_RETURN(part.etag, destination.UploadPartCopy(destination_key, upload_id, n, src));
+      } else {
+        StringSink sink;
+        sink.str().reserve(length);
+        GetOptions get{ByteRange{offset, length}, head.info.etag};
+        DTH_RETURN_IF_ERROR(source.Get(source_key, get, sink));
+        if (sink.str().size() != length)
+          return Corruption("short read of " + source_key + " part " + std::to_string(n));
+        StringViewSource body(sink.str());
+        DTH_ASSIGN_OR_RETURN(part.etag, destination.UploadPart(destination_key, upload_id, n, body));
+      }
+      parts.push_back(std::move(part));
+      done += length;
+      if (options.on_progress) options.on_progress(done);
+    }
+    return Status::Ok();
+  };
+  Status st = upload();
+  if (st.ok()) {
+    auto etag = destination.CompleteMultipartUpload(destination_key, upload_id, parts);
+    if (etag.ok()) return etag;
+    st = etag.status();
+  }
+  (void)destination.AbortMultipartUpload(destination_key, upload_id);  // best effort
+  return st;
+}
+
+}  // namespace
+
+Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key,
+                              ObjectStore& destination, const std::string& destination_key,
+                              const CopyOptions& options) {
+  DTH_ASSIGN_OR_RETURN(ObjectHead head, source.Head(source_key));
+  Tags tags;
+  if (options.copy_tags && source.Features().tagging && head.tag_count != 0) {
+    DTH_ASSIGN_OR_RETURN(tags, source.GetTagging(source_key));
+  }
+  PutOptions put = DestinationOptions(head, tags, options);
+  CopyResult result;
+  result.bytes = head.info.size;
+  result.source_etag = head.info.etag;
+  result.server_side = options.server_side;
+
+  const StoreFeatures& f = destination.Features();
+  bool multipart = head.info.size > options.multipart_threshold ||
+                   head.info.size > f.max_put_size;
+  if (multipart && f.multipart) {
+    result.multipart = true;
+    DTH_ASSIGN_OR_RETURN(result.destination_etag,
+                         CopyMultipart(source, source_key, destination, destination_key, head, put, options));
+    return result;
+  }
+  if (options.server_side) {
+    CopySource src{options.server_side_source_bucket, source_key, head.info.etag, std::nullopt};
+    DTH_ASSIGN_OR_RETURN(result.destination_etag,
+                         destination.Copy(src, destination_key, put, /*replace_metadata=*/true));
+  } else {
+    StringSink sink;
+    sink.str().reserve(head.info.size);
+    DTH_RETURN_IF_ERROR(source.Get(source_key, GetOptions{std::nullopt, head.info.etag}, sink));
+    if (sink.str().size() != head.info.size)
+      return Corruption("short read of " + source_key + ": got " + std::to_string(sink.str().size()) +
+                        " of " + std::to_string(head.info.size) + " bytes");
+    StringViewSource body(sink.str());
+    DTH_ASSIGN_OR_RETURN(result.destination_etag, destination.Put(destination_key, body, put));
+  }
+  if (options.on_progress) options.on_progress(head.info.size);
+  return result;
+}
+
+}  // namespace dth
