@@ -18,6 +18,7 @@ struct CpArgs {
   bool copy_tags = false;
   uint64_t multipart_threshold_mib = 64;
   uint64_t part_size_mib = 16;
+  int concurrency = 4;
 };
 
 std::string BaseName(const std::string& key) {
@@ -101,6 +102,7 @@ int RunCp(const CpArgs& args, const GlobalOptions& g) {
   CopyOptions options;
   options.multipart_threshold = args.multipart_threshold_mib << 20;
   options.part_size = args.part_size_mib << 20;
+  options.part_concurrency = args.concurrency;
   options.copy_tags = args.copy_tags;
   options.storage_class = args.storage_class;
   options.acl = args.acl;
@@ -146,6 +148,8 @@ void AddCpCommand(CLI::App& app, GlobalOptions& g, int& exit_code) {
   cmd->add_option("--multipart-threshold", args->multipart_threshold_mib, "Multipart above this many MiB")
       ->check(CLI::Range(5, 5 * 1024));
   cmd->add_option("--part-size", args->part_size_mib, "Preferred part size in MiB")->check(CLI::Range(5, 5 * 1024));
+  cmd->add_option("--concurrency", args->concurrency, "Multipart parts in flight at once")
+      ->check(CLI::Range(1, 64));
   auto& d = g.destination;
   cmd->add_option("--dst-provider", d.provider, "Destination provider (default: --provider)")->group("Destination");
   cmd->add_option("--dst-endpoint", d.endpoint, "Destination endpoint (default: --endpoint)")->group("Destination");

@@ -1,5 +1,10 @@
 #include "transfer/object_copy.h"
 
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
 #include "transfer/part_size.h"
 
 namespace dth {
@@ -24,33 +29,54 @@ Result<std::string> CopyMultipart(ObjectStore& source, const std::string& source
   DTH_ASSIGN_OR_RETURN(PartPlan plan, PlanParts(head.info.size, options.part_size, f.min_part_size,
                                                 f.max_part_size, f.max_parts));
   DTH_ASSIGN_OR_RETURN(std::string upload_id, destination.CreateMultipartUpload(destination_key, put));
-  std::vector<PartInfo> parts;
-  std::string buffer;
-  uint64_t done = 0;
-  auto upload = [&]() -> Status {
-    for (int n = 1; n <= plan.part_count; ++n) {
-      uint64_t offset = static_cast<uint64_t>(n - 1) * plan.part_size;
-      uint64_t length = std::min(plan.part_size, head.info.size - offset);
-      PartInfo part{n, "", length};
-      if (options.server_side) {
-        CopySource src{options.server_side_source_bucket, source_key, head.info.etag,
-                       ByteRange{offset, length}};
-        DTH_ASSIGN_OR_RETURN(part.etag, destination.UploadPartCopy(destination_key, upload_id, n, src));
-      } else {
-        StringSink sink;
-        sink.str().reserve(length);
-        GetOptions get{ByteRange{offset, length}, head.info.etag};
-        DTH_RETURN_IF_ERROR(source.Get(source_key, get, sink));
-        if (sink.str().size() != length)
-          return Corruption("short read of " + source_key + " part " + std::to_string(n));
-        StringViewSource body(sink.str());
-        DTH_ASSIGN_OR_RETURN(part.etag, destination.UploadPart(destination_key, upload_id, n, body));
-      }
-      parts.push_back(std::move(part));
-      done += length;
-      if (options.on_progress) options.on_progress(done);
+  std::vector<PartInfo> parts(static_cast<size_t>(plan.part_count));
+  std::atomic<int> next_part{1};
+  std::atomic<uint64_t> done{0};
+  std::mutex mu;
+  Status first_error;  // guarded by mu
+  auto failed = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return !first_error.ok();
+  };
+  auto copy_part = [&](int n) -> Status {
+    uint64_t offset = static_cast<uint64_t>(n - 1) * plan.part_size;
+    uint64_t length = std::min(plan.part_size, head.info.size - offset);
+    PartInfo part{n, "", length};
+    if (options.server_side) {
+      CopySource src{options.server_side_source_bucket, source_key, head.info.etag,
+                     ByteRange{offset, length}};
+      DTH_ASSIGN_OR_RETURN(part.etag, destination.UploadPartCopy(destination_key, upload_id, n, src));
+    } else {
+      StringSink sink;
+      sink.str().reserve(length);
+      GetOptions get{ByteRange{offset, length}, head.info.etag};
+      DTH_RETURN_IF_ERROR(source.Get(source_key, get, sink));
+      if (sink.str().size() != length)
+        return Corruption("short read of " + source_key + " part " + std::to_string(n));
+      StringViewSource body(sink.str());
+      DTH_ASSIGN_OR_RETURN(part.etag, destination.UploadPart(destination_key, upload_id, n, body));
     }
+    parts[static_cast<size_t>(n - 1)] = std::move(part);
+    uint64_t total = done += length;
+    if (options.on_progress) options.on_progress(total);
     return Status::Ok();
+  };
+  auto work = [&] {
+    for (int n = next_part++; n <= plan.part_count && !failed(); n = next_part++) {
+      Status st = copy_part(n);
+      if (!st.ok()) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (first_error.ok()) first_error = st;
+      }
+    }
+  };
+  auto upload = [&]() -> Status {
+    int threads = std::clamp(options.part_concurrency, 1, plan.part_count);
+    std::vector<std::thread> pool;
+    for (int i = 1; i < threads; ++i) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+    return first_error;
   };
   Status st = upload();
   if (st.ok()) {

@@ -3,7 +3,8 @@
 // on the source's ETag so a changing source fails instead of being stitched; a failed
 // upload is aborted). Metadata and, optionally, tags travel with the object.
 // Server-side copy is used when both sides allow it (same endpoint and credentials).
-// Thread-safety: CopyObject is reentrant; the stores must be thread-safe.
+// Thread-safety: CopyObject is reentrant; the stores must be thread-safe. Multipart
+// parts run on part_concurrency threads that are joined before it returns.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,8 @@ namespace dth {
 struct CopyOptions {
   uint64_t multipart_threshold = 64ull << 20;
   uint64_t part_size = 16ull << 20;  // preferred; grown to keep <= max parts
+  // Parts in flight at once; memory is bounded by part_concurrency * part_size.
+  int part_concurrency = 4;
   bool copy_tags = false;
   bool server_side = false;  // the caller knows both stores share endpoint + credentials
   std::string server_side_source_bucket;
@@ -25,7 +28,7 @@ struct CopyOptions {
   std::string acl;
   ServerSideEncryption sse = ServerSideEncryption::kNone;
   std::string sse_kms_key_id;
-  // Called with bytes written so far, for progress.
+  // Called with bytes written so far, for progress (from the copying threads).
   std::function<void(uint64_t)> on_progress;
 };
 

@@ -1,0 +1,88 @@
+#include "transfer/object_copy.h"
+
+#include <gtest/gtest.h>
+
+#include "store/memory/memory_store.h"
+
+namespace dth {
+namespace {
+
+constexpr uint64_t kMiB = 1ull << 20;
+
+std::string Data(size_t n) {
+  std::string s(n, '\0');
+  for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>((i * 131) ^ (i >> 11));
+  return s;
+}
+
+TEST(ObjectCopyTest, SmallObjectWithMetadataAndTags) {
+  MemoryStore src("src"), dst("dst");
+  PutOptions put;
+  put.metadata.content_type = "text/plain";
+  put.metadata.user["owner"] = "ops";
+  put.tags = {{"k", "v"}};
+  ASSERT_TRUE(PutString(src, "a/b.txt", "hello", put).ok());
+  CopyOptions options;
+  options.copy_tags = true;
+  auto r = CopyObject(src, "a/b.txt", dst, "x/b.txt", options);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_FALSE(r->multipart);
+  EXPECT_EQ(*GetString(dst, "x/b.txt"), "hello");
+  auto head = dst.Head("x/b.txt");
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->metadata.content_type, "text/plain");
+  EXPECT_EQ(head->metadata.user.at("owner"), "ops");
+  EXPECT_EQ(*dst.GetTagging("x/b.txt"), (Tags{{"k", "v"}}));
+}
+
+TEST(ObjectCopyTest, MultipartInParallelKeepsPartOrder) {
+  MemoryStore src("src"), dst("dst");
+  std::string data = Data(23 * kMiB + 123);
+  ASSERT_TRUE(PutString(src, "big", data).ok());
+  CopyOptions options;
+  options.multipart_threshold = 8 * kMiB;
+  options.part_size = 5 * kMiB;
+  options.part_concurrency = 3;
+  uint64_t last_progress = 0;
+  std::mutex mu;
+  options.on_progress = [&](uint64_t done) {
+    std::lock_guard<std::mutex> lock(mu);
+    last_progress = std::max(last_progress, done);
+  };
+  auto r = CopyObject(src, "big", dst, "big", options);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->multipart);
+  EXPECT_TRUE(*GetString(dst, "big") == data);
+  EXPECT_TRUE(r->destination_etag.ends_with("-5")) << r->destination_etag;
+  EXPECT_EQ(last_progress, data.size());
+}
+
+TEST(ObjectCopyTest, FailedPartAbortsTheUpload) {
+  MemoryStore src("src"), dst("dst");
+  ASSERT_TRUE(PutString(src, "big", Data(16 * kMiB)).ok());
+  dst.FailNext("UploadPart", Status(Code::kPermissionDenied, "injected"));
+  CopyOptions options;
+  options.multipart_threshold = 8 * kMiB;
+  options.part_size = 5 * kMiB;
+  auto r = CopyObject(src, "big", dst, "big", options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kPermissionDenied);
+  EXPECT_EQ(dst.Head("big").status().code(), Code::kNotFound);
+  auto uploads = dst.ListMultipartUploads("");
+  ASSERT_TRUE(uploads.ok());
+  EXPECT_TRUE(uploads->empty()) << "a failed copy must not leave a multipart upload behind";
+}
+
+TEST(ObjectCopyTest, SourceChangedMidCopyIsRefused) {
+  MemoryStore src("src"), dst("dst");
+  ASSERT_TRUE(PutString(src, "obj", "version 1").ok());
+  auto head = src.Head("obj");
+  ASSERT_TRUE(head.ok());
+  ASSERT_TRUE(PutString(src, "obj", "version 2").ok());
+  StringSink sink;
+  Status st = src.Get("obj", GetOptions{std::nullopt, head->info.etag}, sink);
+  EXPECT_EQ(st.code(), Code::kPreconditionFailed);
+}
+
+}  // namespace
+}  // namespace dth
