@@ -51,7 +51,7 @@ struct ObjectHead {
   ObjectMetadata metadata;
   ServerSideEncryption sse = ServerSideEncryption::kNone;
   std::string sse_kms_key_id;
-  int tag_count = 0;
+  int tag_count = 0;  // from GetObject; S3 HeadObject does not report it
   int parts_count = 0;  // from a multipart ETag "...-N", 0 if not multipart
 };
 

@@ -95,7 +95,8 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
                               const CopyOptions& options) {
   DTH_ASSIGN_OR_RETURN(ObjectHead head, source.Head(source_key));
   Tags tags;
-  if (options.copy_tags && source.Features().tagging && head.tag_count != 0) {
+  // HeadObject does not report a tag count on S3, so ask whenever tags are wanted.
+  if (options.copy_tags && source.Features().tagging) {
     DTH_ASSIGN_OR_RETURN(tags, source.GetTagging(source_key));
   }
   PutOptions put = DestinationOptions(head, tags, options);

@@ -122,5 +122,28 @@ TEST_F(S3FaultTest, CutOffDownloadResumesWithTheSameVersion) {
   EXPECT_NE(FindHeader(resumed.headers, "If-Match"), nullptr);
 }
 
+// The first Complete reaches RGW and finishes the upload, but its answer is cut off; the
+// retry finds NoSuchUpload. The object is complete with the right ETag, so it succeeds.
+TEST_F(S3FaultTest, CompleteWhoseAnswerWasLostIsRecognisedAsDone) {
+  std::string part(5 << 20, 'p');
+  auto id = store_->CreateMultipartUpload("mp", {});
+  ASSERT_TRUE(id.ok()) << id.status().message();
+  StringViewSource body1(part), body2(std::string_view(part).substr(0, 1000));
+  auto e1 = store_->UploadPart("mp", *id, 1, body1);
+  auto e2 = store_->UploadPart("mp", *id, 2, body2);
+  ASSERT_TRUE(e1.ok() && e2.ok());
+  std::vector<PartInfo> parts = {{1, *e1, part.size()}, {2, *e2, 1000}};
+  FaultAction cut;
+  cut.kind = FaultAction::kCloseMidBody;
+  proxy_->AddRule(FaultRule{"POST", "uploadId=", 1, cut});
+  auto etag = store_->CompleteMultipartUpload("mp", *id, parts);
+  ASSERT_TRUE(etag.ok()) << etag.status().message();
+  EXPECT_EQ(*etag, s3::ExpectedMultipartEtag(parts));
+  EXPECT_EQ(proxy_->CountRequests("POST", "uploadId="), 2);
+  auto head = store_->Head("mp");
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->info.size, part.size() + 1000);
+}
+
 }  // namespace
 }  // namespace dth

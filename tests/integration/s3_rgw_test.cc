@@ -4,6 +4,7 @@
 
 #include "core/hash.h"
 #include "integration/s3_servers.h"
+#include "transfer/object_copy.h"
 
 namespace dth {
 namespace {
@@ -112,6 +113,31 @@ TEST(RgwTest, UploadPartCopyAssemblesAGiantObjectServerSide) {
   auto head = store->Head("dst");
   ASSERT_TRUE(head.ok());
   EXPECT_EQ(head->parts_count, 3);
+}
+
+TEST(RgwTest, CopyThroughTheClientCarriesTagsAndMetadata) {
+  auto src = testing::MakeBucketStore(S3Server::kRgw);
+  auto dst = testing::MakeBucketStore(S3Server::kRgw);
+  if (!src || !dst) return;
+  PutOptions put;
+  put.metadata.content_type = "image/png";
+  put.metadata.cache_control = "max-age=60";
+  put.metadata.user["origin"] = "camera";
+  put.tags = {{"team", "media"}};
+  ASSERT_TRUE(PutString(*src, "pic.png", "png bytes", put).ok());
+  CopyOptions options;
+  options.copy_tags = true;
+  auto r = CopyObject(*src, "pic.png", *dst, "copied/pic.png", options);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_FALSE(r->server_side);
+  auto head = dst->Head("copied/pic.png");
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->metadata.content_type, "image/png");
+  EXPECT_EQ(head->metadata.cache_control, "max-age=60");
+  EXPECT_EQ(head->metadata.user["origin"], "camera");
+  auto tags = dst->GetTagging("copied/pic.png");
+  ASSERT_TRUE(tags.ok());
+  EXPECT_EQ(*tags, (Tags{{"team", "media"}}));
 }
 
 }  // namespace

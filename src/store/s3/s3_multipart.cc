@@ -1,4 +1,5 @@
 // Multipart upload operations of S3Store.
+#include "core/hash.h"
 #include "store/s3/s3_store.h"
 #include "store/s3/s3_xml.h"
 
@@ -12,6 +13,16 @@ std::string RangeHeader(const ByteRange& range) {
 }
 
 }  // namespace
+
+std::string ExpectedMultipartEtag(const std::vector<PartInfo>& parts) {
+  std::string md5s;
+  for (const auto& p : parts) {
+    std::string raw;
+    if (!HexDecode(p.etag, &raw) || raw.size() != 16) return "";  // not an MD5 ETag
+    md5s += raw;
+  }
+  return HexEncode(Md5(md5s)) + "-" + std::to_string(parts.size());
+}
 
 Result<std::string> S3Store::CreateMultipartUpload(const std::string& key,
                                                    const PutOptions& options) {
@@ -79,7 +90,18 @@ Result<std::string> S3Store::CompleteMultipartUpload(const std::string& key,
   r.query = {{"uploadId", upload_id}};
   r.headers.emplace_back("Content-Type", "application/xml");
   r.body = &body;
-  DTH_ASSIGN_OR_RETURN(HttpResponse resp, client_.Execute(r));
+  auto answer = client_.Execute(r);
+  if (!answer.ok() && answer.status().server_code() == "NoSuchUpload") {
+    // A Complete that was sent twice (a retry, or libcurl re-sending on a connection that
+    // died) finds the upload gone because the first one finished it. It is done if the
+    // object now carries exactly the ETag these parts make.
+    std::string expected = ExpectedMultipartEtag(parts);
+    auto head = Head(key);
+    if (!expected.empty() && head.ok() && head->info.etag == expected) return expected;
+    return answer.status();
+  }
+  if (!answer.ok()) return answer.status();
+  const HttpResponse& resp = *answer;
   // A 200 can still carry an <Error> (the server failed while assembling).
   DTH_ASSIGN_OR_RETURN(std::string etag,
                        ParseEtagResult(resp.body, "CompleteMultipartUpload " + client_.Describe(key)));

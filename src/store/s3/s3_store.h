@@ -68,6 +68,10 @@ class S3Store : public ObjectStore {
   StoreFeatures features_;
 };
 
+// The S3 ETag of a multipart object made of parts: md5(concat(part md5s))-N, or ""
+// when a part's ETag is not an MD5.
+std::string ExpectedMultipartEtag(const std::vector<PartInfo>& parts);
+
 // Request headers for PutOptions (content headers, x-amz-meta-*, storage class, ACL,
 // SSE, tagging). Exposed for tests.
 HttpHeaders PutHeaders(const PutOptions& options);
