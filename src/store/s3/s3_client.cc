@@ -100,6 +100,29 @@ Status S3Client::ErrorFromResponse(const S3Request& request, const HttpResponse&
   return st;
 }
 
+SignableRequest S3Client::Signable(const S3Request& request, const Target& target,
+                                  const HttpHeaders& headers, std::string payload_hash) const {
+  SignableRequest signable;
+  signable.method = request.method;
+  signable.host = target.host;
+  signable.path = target.path;
+  signable.query = request.query;
+  signable.headers = headers;
+  signable.payload_hash = std::move(payload_hash);
+  return signable;
+}
+
+SigningKeys S3Client::Keys() const {
+  return {config_.credentials.access_key_id, config_.credentials.secret_access_key,
+          config_.credentials.session_token};
+}
+
+SignerOptions S3Client::SigningOptions() const {
+  SignerOptions options;
+  options.region = config_.region;
+  return options;
+}
+
 Result<HttpResponse> S3Client::ExecuteOnce(const S3Request& request) const {
   DTH_ASSIGN_OR_RETURN(Target target, MakeTarget(request));
   HttpRequest http;
@@ -112,19 +135,9 @@ Result<HttpResponse> S3Client::ExecuteOnce(const S3Request& request) const {
   if (config_.requester_pays) http.headers.emplace_back("x-amz-request-payer", "requester");
   if (!config_.credentials.anonymous) {
     DTH_ASSIGN_OR_RETURN(std::string payload_hash, PayloadHash(request, config_.payload_signing));
-    SignableRequest signable;
-    signable.method = request.method;
-    signable.host = target.host;
-    signable.path = target.path;
-    signable.query = request.query;
-    signable.headers = http.headers;
-    signable.payload_hash = payload_hash;
-    SignerOptions options;
-    options.region = config_.region;
-    SigningKeys keys{config_.credentials.access_key_id, config_.credentials.secret_access_key,
-                     config_.credentials.session_token};
     SignedHeaders signed_headers =
-        SignRequest(signable, keys, options, std::chrono::system_clock::now());
+        SignRequest(Signable(request, target, http.headers, payload_hash), Keys(), SigningOptions(),
+                    std::chrono::system_clock::now());
     for (auto& h : signed_headers.headers) http.headers.push_back(std::move(h));
   }
   DTH_ASSIGN_OR_RETURN(HttpResponse response, http_->Send(http));
@@ -159,18 +172,9 @@ Result<std::string> S3Client::Presign(const std::string& method, const std::stri
                                       int expires_seconds) const {
   S3Request request("Presign", method, key);
   DTH_ASSIGN_OR_RETURN(Target target, MakeTarget(request));
-  SignableRequest signable;
-  signable.method = method;
-  signable.host = target.host;
-  signable.path = target.path;
-  signable.payload_hash = "UNSIGNED-PAYLOAD";
-  SignerOptions options;
-  options.region = config_.region;
-  SigningKeys keys{config_.credentials.access_key_id, config_.credentials.secret_access_key,
-                   config_.credentials.session_token};
-  DTH_ASSIGN_OR_RETURN(std::string query, PresignQuery(signable, keys, options,
-                                                       std::chrono::system_clock::now(),
-                                                       expires_seconds));
+  DTH_ASSIGN_OR_RETURN(std::string query,
+                       PresignQuery(Signable(request, target, {}, "UNSIGNED-PAYLOAD"), Keys(),
+                                    SigningOptions(), std::chrono::system_clock::now(), expires_seconds));
   return target.url + "?" + query;
 }
 

@@ -14,6 +14,7 @@
 #include "core/retry.h"
 #include "credentials/credentials.h"
 #include "http/http_client.h"
+#include "sigv4/signer.h"
 
 namespace dth::s3 {
 
@@ -73,6 +74,10 @@ class S3Client {
     std::string path;  // raw (unencoded) path for signing
   };
   Result<Target> MakeTarget(const S3Request& request) const;
+  SignableRequest Signable(const S3Request& request, const Target& target,
+                           const HttpHeaders& headers, std::string payload_hash) const;
+  SigningKeys Keys() const;
+  SignerOptions SigningOptions() const;
   Status ErrorFromResponse(const S3Request& request, const HttpResponse& response) const;
 
   S3Config config_;
