@@ -129,6 +129,9 @@ struct StoreFeatures {
   // paths (no empty segments as in "a//b" or "dir/", no "." or ".." segments); others
   // are refused with kInvalidArgument.
   bool arbitrary_keys = true;
+  // Put reads its body once, front to back (no checksum pre-pass), so a body can be
+  // streamed into it from a download of unknown-in-advance content.
+  bool streaming_put = false;
   // Whether a multipart object's ETag has the S3 form "<md5 of part md5s>-<parts>".
   bool multipart_etag_has_part_count = true;
 };

@@ -5,10 +5,29 @@
 #include <mutex>
 #include <thread>
 
+#include "transfer/byte_pipe.h"
 #include "transfer/part_size.h"
 
 namespace dth {
 namespace {
+
+// Forwards to a sink and reports the running byte count.
+class ProgressSink : public ByteSink {
+ public:
+  ProgressSink(ByteSink& inner, uint64_t* count, const std::function<void(uint64_t)>& report)
+      : inner_(inner), count_(count), report_(report) {}
+  Status Write(std::string_view data) override {
+    DTH_RETURN_IF_ERROR(inner_.Write(data));
+    *count_ += data.size();
+    if (report_) report_(*count_);
+    return Status::Ok();
+  }
+
+ private:
+  ByteSink& inner_;
+  uint64_t* count_;
+  const std::function<void(uint64_t)>& report_;
+};
 
 PutOptions DestinationOptions(const ObjectHead& head, const Tags& tags, const CopyOptions& o) {
   PutOptions put;
@@ -88,6 +107,28 @@ Result<std::string> CopyMultipart(ObjectStore& source, const std::string& source
   return st;
 }
 
+// One GET streamed into one PUT through a bounded pipe: no staging, memory fixed.
+Result<std::string> CopyStreaming(ObjectStore& source, const std::string& source_key,
+                                  ObjectStore& destination, const std::string& destination_key,
+                                  const ObjectHead& head, const PutOptions& put,
+                                  const CopyOptions& options) {
+  BytePipe pipe(8u << 20);
+  Status download;
+  uint64_t received = 0;
+  std::thread producer([&] {
+    PipeSink pipe_sink(pipe);
+    ProgressSink sink(pipe_sink, &received, options.on_progress);
+    download = source.Get(source_key, GetOptions{std::nullopt, head.info.etag}, sink);
+    pipe.CloseWrite(download);
+  });
+  PipeSource body(pipe, head.info.size);
+  auto etag = destination.Put(destination_key, body, put);
+  pipe.CloseRead();  // if the upload stopped early, the download stops too
+  producer.join();
+  if (!download.ok()) return download;  // the root cause, not the pipe's echo of it
+  return etag;
+}
+
 }  // namespace
 
 Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key,
@@ -106,6 +147,11 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
   result.server_side = options.server_side;
 
   const StoreFeatures& f = destination.Features();
+  if (!options.server_side && f.streaming_put && head.info.size <= f.max_put_size) {
+    DTH_ASSIGN_OR_RETURN(result.destination_etag,
+                         CopyStreaming(source, source_key, destination, destination_key, head, put, options));
+    return result;
+  }
   bool multipart = head.info.size > options.multipart_threshold ||
                    head.info.size > f.max_put_size;
   if (multipart && f.multipart) {

@@ -9,6 +9,13 @@ namespace {
 
 constexpr uint64_t kMiB = 1ull << 20;
 
+// A destination that takes multipart uploads rather than a streamed Put.
+StoreFeatures MultipartOnly() {
+  StoreFeatures f = MemoryStore::DefaultFeatures();
+  f.streaming_put = false;
+  return f;
+}
+
 std::string Data(size_t n) {
   std::string s(n, '\0');
   for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>((i * 131) ^ (i >> 11));
@@ -36,7 +43,7 @@ TEST(ObjectCopyTest, SmallObjectWithMetadataAndTags) {
 }
 
 TEST(ObjectCopyTest, MultipartInParallelKeepsPartOrder) {
-  MemoryStore src("src"), dst("dst");
+  MemoryStore src("src"), dst("dst", MultipartOnly());
   std::string data = Data(23 * kMiB + 123);
   ASSERT_TRUE(PutString(src, "big", data).ok());
   CopyOptions options;
@@ -58,7 +65,7 @@ TEST(ObjectCopyTest, MultipartInParallelKeepsPartOrder) {
 }
 
 TEST(ObjectCopyTest, FailedPartAbortsTheUpload) {
-  MemoryStore src("src"), dst("dst");
+  MemoryStore src("src"), dst("dst", MultipartOnly());
   ASSERT_TRUE(PutString(src, "big", Data(16 * kMiB)).ok());
   dst.FailNext("UploadPart", Status(Code::kPermissionDenied, "injected"));
   CopyOptions options;
@@ -71,6 +78,31 @@ TEST(ObjectCopyTest, FailedPartAbortsTheUpload) {
   auto uploads = dst.ListMultipartUploads("");
   ASSERT_TRUE(uploads.ok());
   EXPECT_TRUE(uploads->empty()) << "a failed copy must not leave a multipart upload behind";
+}
+
+TEST(ObjectCopyTest, StreamsIntoADestinationThatReadsOnce) {
+  MemoryStore src("src"), dst("dst");
+  std::string data = Data(20 * kMiB + 7);
+  ASSERT_TRUE(PutString(src, "big", data).ok());
+  uint64_t progress = 0;
+  CopyOptions options;
+  options.on_progress = [&](uint64_t done) { progress = done; };
+  auto r = CopyObject(src, "big", dst, "big", options);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_FALSE(r->multipart);
+  EXPECT_TRUE(*GetString(dst, "big") == data);
+  EXPECT_EQ(progress, data.size());
+}
+
+TEST(ObjectCopyTest, FailedDownloadWhileStreamingLeavesNothing) {
+  MemoryStore src("src"), dst("dst");
+  ASSERT_TRUE(PutString(src, "big", Data(3 * kMiB)).ok());
+  src.FailNext("Get", Status(Code::kServerError, "injected download failure"));
+  auto r = CopyObject(src, "big", dst, "big", {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kServerError);
+  EXPECT_NE(r.status().message().find("injected"), std::string::npos);
+  EXPECT_EQ(dst.Head("big").status().code(), Code::kNotFound);
 }
 
 TEST(ObjectCopyTest, SourceChangedMidCopyIsRefused) {

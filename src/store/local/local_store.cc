@@ -87,6 +87,7 @@ LocalStore::LocalStore(std::string root, UniqueFd root_fd, const LocalStoreOptio
   features_.min_part_size = 1;  // no minimum; parts are plain files
   features_.max_part_size = 5ull << 30;
   features_.max_put_size = 5ull << 40;
+  features_.streaming_put = true;  // WriteSource hashes while writing
   features_.arbitrary_keys = false;
 }
 

@@ -16,6 +16,7 @@ using memory_internal::State;
 StoreFeatures MemoryStore::DefaultFeatures() {
   StoreFeatures f;
   f.server_side_copy = true;
+  f.streaming_put = true;  // Put reads the body once
   return f;
 }
 

@@ -1,0 +1,73 @@
+#include "transfer/byte_pipe.h"
+
+#include <algorithm>
+
+namespace dth {
+
+Status BytePipe::Write(std::string_view data) {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!data.empty()) {
+    changed_.wait(lock, [&] { return read_closed_ || buffered_ < capacity_; });
+    if (read_closed_) return Status(Code::kCancelled, "the reading side of the transfer stopped");
+    size_t take = std::min(data.size(), capacity_ - buffered_);
+    chunks_.emplace_back(data.substr(0, take));
+    buffered_ += take;
+    data.remove_prefix(take);
+    changed_.notify_all();
+  }
+  return Status::Ok();
+}
+
+void BytePipe::CloseWrite(Status final) {
+  std::lock_guard<std::mutex> lock(mu_);
+  write_closed_ = true;
+  write_status_ = std::move(final);
+  changed_.notify_all();
+}
+
+Result<size_t> BytePipe::Read(char* buf, size_t n) {
+  std::unique_lock<std::mutex> lock(mu_);
+  changed_.wait(lock, [&] { return write_closed_ || buffered_ > 0; });
+  if (buffered_ == 0) {
+    if (!write_status_.ok()) return write_status_;
+    return size_t{0};
+  }
+  size_t done = 0;
+  while (done < n && !chunks_.empty()) {
+    const std::string& front = chunks_.front();
+    size_t take = std::min(n - done, front.size() - front_offset_);
+    std::copy_n(front.data() + front_offset_, take, buf + done);
+    done += take;
+    front_offset_ += take;
+    if (front_offset_ == front.size()) {
+      chunks_.pop_front();
+      front_offset_ = 0;
+    }
+  }
+  buffered_ -= done;
+  changed_.notify_all();
+  return done;
+}
+
+void BytePipe::CloseRead() {
+  std::lock_guard<std::mutex> lock(mu_);
+  read_closed_ = true;
+  changed_.notify_all();
+}
+
+Result<size_t> PipeSource::Read(char* buf, size_t n) {
+  DTH_ASSIGN_OR_RETURN(size_t got, pipe_.Read(buf, n));
+  read_ += got;
+  if (got == 0 && read_ != size_)
+    return Corruption("the source ended after " + std::to_string(read_) + " of " +
+                      std::to_string(size_) + " bytes");
+  if (read_ > size_) return Corruption("the source sent more than its " + std::to_string(size_) + " bytes");
+  return got;
+}
+
+Status PipeSource::Rewind() {
+  if (read_ == 0) return Status::Ok();
+  return Status(Code::kNotSupported, "a streamed body cannot be read twice");
+}
+
+}  // namespace dth

@@ -1,0 +1,67 @@
+// transfer/byte_pipe: a bounded byte pipe from one writer thread to one reader thread,
+// so a download can stream straight into an upload with memory fixed at the capacity.
+// PipeSink (writer side) and PipeSource (reader side) adapt it to ByteSink/ByteSource.
+// Either side can close early with a Status; the other side then sees that Status
+// instead of blocking forever.
+// Thread-safety: one writer thread and one reader thread at a time.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <string>
+
+#include "core/bytes.h"
+
+namespace dth {
+
+class BytePipe {
+ public:
+  explicit BytePipe(size_t capacity) : capacity_(capacity) {}
+
+  // Blocks while the pipe is full. Fails once the reader has closed.
+  Status Write(std::string_view data);
+  // The writer is done: OK means end of data, an error is passed on to the reader.
+  void CloseWrite(Status final);
+  // Blocks while the pipe is empty; 0 at the end of data.
+  Result<size_t> Read(char* buf, size_t n);
+  // The reader gives up (e.g. the upload failed): unblocks the writer.
+  void CloseRead();
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::deque<std::string> chunks_;  // data in order; the front is read from front_offset_
+  size_t front_offset_ = 0;
+  size_t buffered_ = 0;  // bytes in chunks_ not yet read
+  size_t capacity_;
+  bool write_closed_ = false;
+  Status write_status_;
+  bool read_closed_ = false;
+};
+
+class PipeSink : public ByteSink {
+ public:
+  explicit PipeSink(BytePipe& pipe) : pipe_(pipe) {}
+  Status Write(std::string_view data) override { return pipe_.Write(data); }
+
+ private:
+  BytePipe& pipe_;
+};
+
+// A source of `size` bytes read from the pipe. Rewind works only before the first read:
+// a pipe cannot be read twice.
+class PipeSource : public ByteSource {
+ public:
+  PipeSource(BytePipe& pipe, uint64_t size) : pipe_(pipe), size_(size) {}
+  uint64_t size() const override { return size_; }
+  Result<size_t> Read(char* buf, size_t n) override;
+  Status Rewind() override;
+
+ private:
+  BytePipe& pipe_;
+  uint64_t size_;
+  uint64_t read_ = 0;
+};
+
+}  // namespace dth
