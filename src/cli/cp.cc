@@ -3,10 +3,12 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 #include <filesystem>
 
 #include "cli/commands.h"
 #include "cli/location.h"
+#include "cli/progress.h"
 #include "transfer/object_copy.h"
 
 namespace dth::cli {
@@ -112,22 +114,20 @@ int RunCp(const CpArgs& args, const GlobalOptions& g) {
                         (*destination)->Features().server_side_copy &&
                         StoreIdentity(**source) == StoreIdentity(**destination);
   options.server_side_source_bucket = src->loc.bucket;
-  bool tty = !g.quiet && isatty(STDERR_FILENO);
-  if (tty) {
-    options.on_progress = [](uint64_t done) {
-      std::fprintf(stderr, "\r  %.1f MiB copied", static_cast<double>(done) / (1 << 20));
-      std::fflush(stderr);
-    };
+  std::optional<ProgressLine> progress;
+  if (!g.quiet && isatty(STDERR_FILENO)) {
+    progress.emplace(stderr);
+    options.on_progress = [&progress](uint64_t done, uint64_t total) { progress->Update(done, total); };
   }
   auto start = std::chrono::steady_clock::now();
   auto result = CopyObject(**source, src->key, **destination, dst->key, options);
-  if (tty) std::fprintf(stderr, "\r\033[K");
+  if (progress) progress->Clear();
   if (!result.ok()) return ReportError(result.status());
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!g.quiet) {
-    std::printf("copied %s -> %s (%llu bytes in %.2f s, %.1f MiB/s%s%s)\n", args.src.c_str(),
-                args.dst.c_str(), static_cast<unsigned long long>(result->bytes), secs,
-                secs > 0 ? static_cast<double>(result->bytes) / (1 << 20) / secs : 0.0,
+    std::printf("copied %s -> %s (%s in %.2f s, %s/s%s%s)\n", args.src.c_str(), args.dst.c_str(),
+                ProgressLine::FormatBytes(static_cast<double>(result->bytes)).c_str(), secs,
+                ProgressLine::FormatBytes(secs > 0 ? static_cast<double>(result->bytes) / secs : 0).c_str(),
                 result->multipart ? ", multipart" : "", result->server_side ? ", server-side" : "");
   }
   return 0;

@@ -14,19 +14,21 @@ namespace {
 // Forwards to a sink and reports the running byte count.
 class ProgressSink : public ByteSink {
  public:
-  ProgressSink(ByteSink& inner, uint64_t* count, const std::function<void(uint64_t)>& report)
-      : inner_(inner), count_(count), report_(report) {}
+  ProgressSink(ByteSink& inner, uint64_t* count, uint64_t total,
+               const std::function<void(uint64_t, uint64_t)>& report)
+      : inner_(inner), count_(count), total_(total), report_(report) {}
   Status Write(std::string_view data) override {
     DTH_RETURN_IF_ERROR(inner_.Write(data));
     *count_ += data.size();
-    if (report_) report_(*count_);
+    if (report_) report_(*count_, total_);
     return Status::Ok();
   }
 
  private:
   ByteSink& inner_;
   uint64_t* count_;
-  const std::function<void(uint64_t)>& report_;
+  uint64_t total_;
+  const std::function<void(uint64_t, uint64_t)>& report_;
 };
 
 PutOptions DestinationOptions(const ObjectHead& head, const Tags& tags, const CopyOptions& o) {
@@ -77,7 +79,7 @@ Result<std::string> CopyMultipart(ObjectStore& source, const std::string& source
     }
     parts[static_cast<size_t>(n - 1)] = std::move(part);
     uint64_t total = done += length;
-    if (options.on_progress) options.on_progress(total);
+    if (options.on_progress) options.on_progress(total, head.info.size);
     return Status::Ok();
   };
   auto work = [&] {
@@ -117,7 +119,7 @@ Result<std::string> CopyStreaming(ObjectStore& source, const std::string& source
   uint64_t received = 0;
   std::thread producer([&] {
     PipeSink pipe_sink(pipe);
-    ProgressSink sink(pipe_sink, &received, options.on_progress);
+    ProgressSink sink(pipe_sink, &received, head.info.size, options.on_progress);
     download = source.Get(source_key, GetOptions{std::nullopt, head.info.etag}, sink);
     pipe.CloseWrite(download);
   });
@@ -174,7 +176,7 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
     StringViewSource body(sink.str());
     DTH_ASSIGN_OR_RETURN(result.destination_etag, destination.Put(destination_key, body, put));
   }
-  if (options.on_progress) options.on_progress(head.info.size);
+  if (options.on_progress) options.on_progress(head.info.size, head.info.size);
   return result;
 }
 

@@ -28,8 +28,9 @@ struct CopyOptions {
   std::string acl;
   ServerSideEncryption sse = ServerSideEncryption::kNone;
   std::string sse_kms_key_id;
-  // Called with bytes written so far, for progress (from the copying threads).
-  std::function<void(uint64_t)> on_progress;
+  // Called with the bytes copied so far and the object's size, for progress (from the
+  // copying threads, possibly at once: the callee synchronises).
+  std::function<void(uint64_t done, uint64_t total)> on_progress;
 };
 
 struct CopyResult {

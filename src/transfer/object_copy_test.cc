@@ -52,7 +52,7 @@ TEST(ObjectCopyTest, MultipartInParallelKeepsPartOrder) {
   options.part_concurrency = 3;
   uint64_t last_progress = 0;
   std::mutex mu;
-  options.on_progress = [&](uint64_t done) {
+  options.on_progress = [&](uint64_t done, uint64_t) {
     std::lock_guard<std::mutex> lock(mu);
     last_progress = std::max(last_progress, done);
   };
@@ -86,7 +86,7 @@ TEST(ObjectCopyTest, StreamsIntoADestinationThatReadsOnce) {
   ASSERT_TRUE(PutString(src, "big", data).ok());
   uint64_t progress = 0;
   CopyOptions options;
-  options.on_progress = [&](uint64_t done) { progress = done; };
+  options.on_progress = [&](uint64_t done, uint64_t) { progress = done; };
   auto r = CopyObject(src, "big", dst, "big", options);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_FALSE(r->multipart);

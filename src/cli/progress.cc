@@ -1,0 +1,44 @@
+#include "cli/progress.h"
+
+namespace dth::cli {
+
+std::string ProgressLine::FormatBytes(double bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  while (bytes >= 1024 && u < 4) {
+    bytes /= 1024;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
+  return buf;
+}
+
+void ProgressLine::Update(uint64_t done, uint64_t total) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto now = std::chrono::steady_clock::now();
+  if (drawn_ && now - last_draw_ < std::chrono::milliseconds(200) && done < total) return;
+  last_draw_ = now;
+  drawn_ = true;
+  double secs = std::chrono::duration<double>(now - start_).count();
+  double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
+  std::string line = "  " + FormatBytes(static_cast<double>(done)) + " / " +
+                     FormatBytes(static_cast<double>(total));
+  if (total > 0) line += "  " + std::to_string(done * 100 / total) + "%";
+  line += "  " + FormatBytes(rate) + "/s";
+  if (rate > 0 && total > done) {
+    line += "  ETA " + std::to_string(static_cast<int64_t>(static_cast<double>(total - done) / rate)) + "s";
+  }
+  std::fprintf(out_, "\r\033[K%s", line.c_str());
+  std::fflush(out_);
+}
+
+void ProgressLine::Clear() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!drawn_) return;
+  std::fprintf(out_, "\r\033[K");
+  std::fflush(out_);
+  drawn_ = false;
+}
+
+}  // namespace dth::cli
