@@ -1,0 +1,68 @@
+// finder/decide: the per-key decision of the finder — copy, skip or delete, with the
+// reason — as a pure function of a joined pair (source?, destination?) and the options.
+// The ETag recorded at the last successful transfer comes from a lookup callback (the
+// state store provides it; tests use a map).
+// Thread-safety: Decide is pure; it is as thread-safe as the lookup callback it is given.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "finder/key_filter.h"
+#include "finder/merge_join.h"
+
+namespace dth {
+
+enum class Action { kCopy, kSkip, kDelete };
+
+enum class Reason {
+  // kCopy
+  kMissing,          // not at the destination
+  kSizeDiffers,      // sizes differ
+  kSourceChanged,    // source ETag != the one recorded at the last successful transfer
+  kNewer,            // newer mode: source last_modified > destination's
+  kChecksumDiffers,  // checksum mode: both ETags plain MD5s and different
+  kSkipCompare,      // skip-compare mode: everything is copied
+  // kSkip
+  kUnchanged,
+  kArchive,          // source in an archive storage class (GLACIER, DEEP_ARCHIVE, ...)
+  kExcluded,         // excluded by the include/exclude filters
+  kDestinationOnly,  // only at the destination and delete mode is off
+  // kDelete
+  kDeleteDestinationOnly,  // only at the destination and delete mode is on
+};
+inline constexpr size_t kReasonCount = static_cast<size_t>(Reason::kDeleteDestinationOnly) + 1;
+
+const char* ActionName(Action action);  // "copy", "skip", "delete"
+const char* ReasonName(Reason reason);  // "missing", "size-differs", ...
+
+// Source key (relative to the source prefix) -> ETag recorded at its last successful
+// transfer, or nullopt when there is no record.
+using RecordedEtagLookup = std::function<std::optional<std::string>(const std::string& key)>;
+
+struct DecideOptions {
+  bool skip_compare = false;  // copy every source object (archive and excluded still skip)
+  bool newer = false;         // also copy when the source is newer than the destination
+  bool checksum = false;      // also copy when both ETags are plain MD5s and differ
+  bool delete_extra = false;  // delete destination-only keys
+  const KeyFilter* filter = nullptr;   // nullptr = everything passes
+  RecordedEtagLookup recorded_etag;    // empty = no records
+};
+
+struct Decision {
+  Action action = Action::kSkip;
+  Reason reason = Reason::kUnchanged;
+  // The pair decided on; keys are relative. Valid only during the sink call.
+  const ObjectInfo* source = nullptr;
+  const ObjectInfo* destination = nullptr;
+  const std::string& key() const { return source ? source->key : destination->key; }
+};
+
+// True for a 32-hex-digit ETag (a single-part, unencrypted object's MD5).
+bool IsPlainMd5Etag(const std::string& etag);
+
+Decision Decide(const JoinedPair& pair, const DecideOptions& options);
+
+}  // namespace dth

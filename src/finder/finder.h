@@ -1,0 +1,72 @@
+// finder/finder: Finder::Run lists a source and a destination as streams, merge-joins
+// them and decides per key (finder/decide), handing every decision to a sink and
+// returning exact totals. Memory is constant in the number of keys: one listing page per
+// side per running unit. Optional fan-out: common prefixes down to finder_depth levels
+// become units run on up to finder_number threads (decisions are then not globally
+// ordered; totals are exact). A prefix list can replace the single prefix.
+// Key spaces: the source lists source_prefix + rel, the destination
+// destination_prefix + rel; decisions, filters and the recorded-ETag lookup use rel.
+// Thread-safety: Run may be called concurrently with different arguments. Within one run
+// the sink is called from one thread at a time; options.recorded_etag may be called from
+// several threads at once when finder_number > 1.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "finder/decide.h"
+#include "store/object_store.h"
+
+namespace dth {
+
+struct FinderOptions {
+  std::vector<std::string> include;  // globs on rel keys; empty = everything
+  std::vector<std::string> exclude;  // globs on rel keys; exclude wins
+  bool skip_compare = false;
+  bool newer = false;
+  bool checksum = false;
+  bool delete_extra = false;  // delete destination-only keys
+  // Delete guard: the run fails (kPermanent) when it would emit more than this many
+  // deletes; the deletes emitted before that are the first max_deletes found.
+  uint64_t max_deletes = 1000;
+  RecordedEtagLookup recorded_etag;  // empty = no records
+  // Relative prefixes listed instead of "" (the whole source prefix); overlaps removed.
+  std::vector<std::string> prefix_list;
+  int finder_depth = 0;   // fan-out levels of "/"-delimited common prefixes; 0 = none
+  int finder_number = 1;  // threads for the units (1 = the calling thread only)
+  int page_size = 1000;
+};
+
+struct FinderTotals {
+  uint64_t source_objects = 0;
+  uint64_t destination_objects = 0;
+  uint64_t copy_objects = 0;
+  uint64_t copy_bytes = 0;
+  uint64_t skip_objects = 0;
+  uint64_t skip_bytes = 0;  // source bytes skipped
+  uint64_t delete_objects = 0;
+  uint64_t delete_bytes = 0;
+  std::array<uint64_t, kReasonCount> by_reason{};  // objects per reason
+
+  void Add(const Decision& decision);
+  void Merge(const FinderTotals& other);
+  uint64_t count(Reason reason) const { return by_reason[static_cast<size_t>(reason)]; }
+  bool operator==(const FinderTotals&) const = default;
+};
+
+// Receives each decision; a non-OK Status stops the run and is returned by Run.
+// Blocking in the sink is the back-pressure.
+using DecisionSink = std::function<Status(const Decision&)>;
+
+class Finder {
+ public:
+  static Result<FinderTotals> Run(ObjectStore& source, const std::string& source_prefix,
+                                  ObjectStore& destination, const std::string& destination_prefix,
+                                  const FinderOptions& options, const DecisionSink& sink);
+};
+
+}  // namespace dth
