@@ -1,0 +1,53 @@
+// queue/sqlite/sqlite_queue: the embedded JobQueue on SQLite (WAL). One table of jobs
+// (waiting and leased) and one of dead letters, in a file shared by any number of
+// processes, or ":memory:" (private to one SqliteQueue). Receive runs in a BEGIN
+// IMMEDIATE transaction, so concurrent receivers never lease the same job twice.
+// Thread-safety: safe for concurrent use; calls on one instance are serialised.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "queue/job_queue.h"
+#include "state/clock.h"
+#include "state/sqlite/sqlite_db.h"
+
+namespace dth {
+
+struct QueueOptions {
+  int max_receives = 5;            // the (max_receives+1)-th receive dead-letters a job
+  Clock* clock = nullptr;          // not owned, must outlive the queue; nullptr = wall clock
+  std::chrono::milliseconds busy_timeout = std::chrono::seconds(30);
+};
+
+class SqliteQueue : public JobQueue {
+ public:
+  static Result<std::unique_ptr<SqliteQueue>> Open(const std::string& path,
+                                                   const QueueOptions& options = {});
+
+  Result<int> Send(const std::vector<Job>& batch) override;
+  Result<std::vector<Lease>> Receive(int max, std::chrono::seconds visibility) override;
+  Status Delete(const Lease& lease) override;
+  Status ChangeVisibility(const Lease& lease, std::chrono::seconds visibility) override;
+  Result<std::vector<Lease>> DeadLetters(int max) override;
+  Result<QueueStats> Stats() override;
+
+ private:
+  SqliteQueue(std::unique_ptr<SqliteDb> db, const QueueOptions& options);
+
+  int64_t NowMs() const;
+  std::string NewReceipt(int64_t id);
+  // One pass of Receive inside its transaction: leases or dead-letters up to `max`.
+  Result<bool> ReceivePass(int max, int64_t now, int64_t visible_at, std::vector<Lease>* out);
+
+  std::mutex mu_;
+  std::unique_ptr<SqliteDb> db_;
+  QueueOptions options_;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace dth

@@ -1,0 +1,122 @@
+// StateConformance cases for multipart upload and part records (including the
+// last-part decision under concurrency) and run records. Fixture:
+// state_conformance_suite.cc.
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "state/conformance/state_conformance.h"
+
+namespace dth {
+namespace {
+
+UploadRecord Upload(const std::string& upload_id, int part_count, const std::string& key = "big") {
+  return UploadRecord{"task-1", key, upload_id, 8 << 20, part_count, "src-etag", {}};
+}
+
+}  // namespace
+
+TEST_P(StateConformance, UploadAndPartLifecycle) {
+  EXPECT_EQ(store().FindUpload("task-1", "big").status().code(), Code::kNotFound);
+  ASSERT_TRUE(store().RecordUpload(Upload("up-1", 3)).ok());
+  auto found = peer().FindUpload("task-1", "big");
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(*found, Upload("up-1", 3));
+
+  auto done = store().RecordPart("task-1", "big", "up-1", 2, "e2");
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(*done, 1);
+  done = peer().RecordPart("task-1", "big", "up-1", 2, "e2-again");
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(*done, 1) << "re-recording a part does not count it twice";
+  done = store().RecordPart("task-1", "big", "up-1", 1, "e1");
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(*done, 2);
+  EXPECT_EQ(store().RecordPart("task-1", "big", "up-1", 4, "e4").status().code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(store().RecordPart("task-1", "big", "up-1", 0, "e0").status().code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(store().RecordPart("task-1", "big", "up-old", 3, "e3").status().code(),
+            Code::kPreconditionFailed);
+
+  found = store().FindUpload("task-1", "big");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->parts, (std::vector<PartRecord>{{1, "e1", PartStatus::kDone},
+                                                   {2, "e2-again", PartStatus::kDone}}));
+
+  // Resuming the same upload keeps its parts; a new upload id drops them.
+  ASSERT_TRUE(store().RecordUpload(Upload("up-1", 3)).ok());
+  EXPECT_EQ(store().FindUpload("task-1", "big")->parts.size(), 2u);
+  ASSERT_TRUE(store().RecordUpload(Upload("up-2", 2)).ok());
+  found = store().FindUpload("task-1", "big");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->upload_id, "up-2");
+  EXPECT_TRUE(found->parts.empty());
+  EXPECT_EQ(store().RecordPart("task-1", "big", "up-1", 3, "e3").status().code(),
+            Code::kPreconditionFailed);
+
+  ASSERT_TRUE(peer().DeleteUpload("task-1", "big").ok());
+  EXPECT_EQ(store().FindUpload("task-1", "big").status().code(), Code::kNotFound);
+  EXPECT_EQ(store().RecordPart("task-1", "big", "up-2", 1, "e1").status().code(),
+            Code::kPreconditionFailed);
+  EXPECT_TRUE(store().DeleteUpload("task-1", "big").ok()) << "deleting twice is fine";
+  EXPECT_EQ(store().RecordUpload(Upload("", 3)).code(), Code::kInvalidArgument);
+}
+
+TEST_P(StateConformance, ExactlyOneConcurrentRecorderSeesTheLastPart) {
+  constexpr int kParts = 100;
+  constexpr int kThreads = 8;
+  ASSERT_TRUE(store().RecordUpload(Upload("up-c", kParts, "giant")).ok());
+  std::mutex mu;
+  std::vector<int> results;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      StateStore& s = t % 2 ? peer() : store();
+      for (int part = 1 + t; part <= kParts; part += kThreads) {
+        auto done = s.RecordPart("task-1", "giant", "up-c", part, "e" + std::to_string(part));
+        if (!done.ok()) { ++failures; continue; }
+        std::lock_guard lock(mu);
+        results.push_back(*done);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  ASSERT_EQ(results.size(), static_cast<size_t>(kParts));
+  EXPECT_EQ(std::count(results.begin(), results.end(), kParts), 1);
+  std::sort(results.begin(), results.end());
+  for (int i = 0; i < kParts; ++i) EXPECT_EQ(results[static_cast<size_t>(i)], i + 1);
+  EXPECT_EQ(store().FindUpload("task-1", "giant")->parts.size(), static_cast<size_t>(kParts));
+}
+
+TEST_P(StateConformance, RunRecordsAndCounters) {
+  EXPECT_EQ(store().GetRun(424242).status().code(), Code::kNotFound);
+  const TimePoint start = clock_.Now();
+  auto run = store().StartRun("task-1");
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  auto other = store().StartRun("task-1");
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(*run, *other);
+  ASSERT_TRUE(store().AddToRun(*run, RunCounters{1, 100, 2, 0, 0}).ok());
+  ASSERT_TRUE(peer().AddToRun(*run, RunCounters{3, 50, 0, 1, 4}).ok());
+  auto got = peer().GetRun(*run);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->task_id, "task-1");
+  EXPECT_EQ(got->started_at, start);
+  EXPECT_EQ(got->finished_at, TimePoint{}) << "still going";
+  EXPECT_EQ(got->counters, (RunCounters{4, 150, 2, 1, 4}));
+  clock_.Advance(std::chrono::seconds(90));
+  ASSERT_TRUE(store().FinishRun(*run).ok());
+  got = store().GetRun(*run);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->finished_at, start + std::chrono::seconds(90));
+  EXPECT_EQ(store().GetRun(*other)->counters, RunCounters{});
+  EXPECT_EQ(store().AddToRun(424242, RunCounters{1, 0, 0, 0, 0}).code(), Code::kNotFound);
+  EXPECT_EQ(store().FinishRun(424242).code(), Code::kNotFound);
+}
+
+}  // namespace dth

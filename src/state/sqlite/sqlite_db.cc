@@ -1,0 +1,179 @@
+#include "state/sqlite/sqlite_db.h"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+namespace dth {
+namespace {
+
+Status StatusFor(sqlite3* db, int rc, std::string_view context) {
+  const int primary = rc & 0xff;
+  std::string message(context);
+  message += ": ";
+  message += (db != nullptr && sqlite3_errcode(db) == rc) ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  Code code = Code::kIo;
+  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) code = Code::kCorruption;
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) code = Code::kTransient;
+  return Status(code, std::move(message));
+}
+
+}  // namespace
+
+SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
+    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), bind_rc_(other.bind_rc_) {}
+
+SqliteStatement::~SqliteStatement() {
+  if (stmt_ == nullptr) return;
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+SqliteStatement& SqliteStatement::Bind(int index, int64_t value) {
+  const int rc = sqlite3_bind_int64(stmt_, index, value);
+  if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::Bind(int index, std::string_view text) {
+  const int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
+                                     SQLITE_UTF8);
+  if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::BindNull(int index) {
+  const int rc = sqlite3_bind_null(stmt_, index);
+  if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  return *this;
+}
+
+Result<bool> SqliteStatement::Step() {
+  if (bind_rc_ != SQLITE_OK) return StatusFor(db_, bind_rc_, "sqlite bind");
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return StatusFor(db_, rc, std::string("sqlite: ") + sqlite3_sql(stmt_));
+}
+
+Status SqliteStatement::Run() {
+  for (;;) {
+    DTH_ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) return Status::Ok();
+  }
+}
+
+int64_t SqliteStatement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+std::string SqliteStatement::Text(int column) const {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+  if (text == nullptr) return {};
+  return std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path,
+                                                 std::chrono::milliseconds busy_timeout) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    Status status = StatusFor(raw, rc, "open sqlite database " + path);
+    sqlite3_close_v2(raw);
+    return status;
+  }
+  std::unique_ptr<SqliteDb> db(new SqliteDb(raw));
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, static_cast<int>(busy_timeout.count()));
+  // journal_mode answers "memory" for ":memory:"; that is fine.
+  Status status = db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+  if (!status.ok()) return status.Prefix("open sqlite database " + path);
+  return db;
+}
+
+SqliteDb::~SqliteDb() {
+  for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
+
+Status SqliteDb::Exec(const char* sql) {
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &error);
+  if (rc == SQLITE_OK) return Status::Ok();
+  Status status = StatusFor(db_, rc, "sqlite exec");
+  sqlite3_free(error);
+  return status;
+}
+
+Result<SqliteStatement> SqliteDb::Prepare(const char* sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return StatusFor(db_, rc, std::string("sqlite prepare: ") + sql);
+    it = statements_.emplace(sql, stmt).first;
+  }
+  return SqliteStatement(db_, it->second);
+}
+
+int64_t SqliteDb::Changes() const { return sqlite3_changes64(db_); }
+int64_t SqliteDb::LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+
+Status SqliteDb::Error(int rc, std::string_view context) const {
+  return StatusFor(db_, rc, context);
+}
+
+Status SqliteDb::EnsureSchema(const char* component, int version, const char* schema) {
+  SqliteTransaction txn(*this);
+  DTH_RETURN_IF_ERROR(txn.Begin());
+  DTH_RETURN_IF_ERROR(Exec(
+      "CREATE TABLE IF NOT EXISTS schema_version ("
+      " component TEXT PRIMARY KEY, version INTEGER NOT NULL)"));
+  int64_t found = 0;
+  {
+    DTH_ASSIGN_OR_RETURN(auto select,
+                         Prepare("SELECT version FROM schema_version WHERE component = ?"));
+    select.Bind(1, component);
+    DTH_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (row) found = select.Int(0);
+  }
+  if (found > version) {
+    return Status(Code::kNotSupported,
+                  std::string("database ") + component + " schema version " +
+                      std::to_string(found) + " is newer than this dth supports (" +
+                      std::to_string(version) + "); upgrade dth");
+  }
+  if (found == version) return txn.Commit();
+  // found == 0: a new database. (Migrations from older versions go here.)
+  DTH_RETURN_IF_ERROR(Exec(schema));
+  {
+    DTH_ASSIGN_OR_RETURN(auto insert, Prepare("INSERT OR REPLACE INTO schema_version"
+                                              " (component, version) VALUES (?, ?)"));
+    DTH_RETURN_IF_ERROR(insert.Bind(1, component).Bind(2, version).Run());
+  }
+  return txn.Commit();
+}
+
+SqliteTransaction::~SqliteTransaction() {
+  if (active_) (void)db_.Exec("ROLLBACK");
+}
+
+Status SqliteTransaction::Begin() {
+  DTH_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+  active_ = true;
+  return Status::Ok();
+}
+
+Status SqliteTransaction::BeginRead() {
+  DTH_RETURN_IF_ERROR(db_.Exec("BEGIN DEFERRED"));
+  active_ = true;
+  return Status::Ok();
+}
+
+Status SqliteTransaction::Commit() {
+  DTH_RETURN_IF_ERROR(db_.Exec("COMMIT"));
+  active_ = false;
+  return Status::Ok();
+}
+
+}  // namespace dth

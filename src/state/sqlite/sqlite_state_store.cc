@@ -1,0 +1,167 @@
+#include "state/sqlite/sqlite_state_store.h"
+
+#include <utility>
+
+namespace dth {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+// Times are milliseconds since the Unix epoch; 0 = not set. Keys compare as bytes.
+constexpr char kSchema[] = R"sql(
+CREATE TABLE IF NOT EXISTS state_objects (
+  task_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  source_etag TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_error TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER NOT NULL,
+  PRIMARY KEY (task_id, key)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS state_objects_by_status ON state_objects (task_id, status, key);
+CREATE TABLE IF NOT EXISTS state_uploads (
+  task_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  upload_id TEXT NOT NULL,
+  part_size INTEGER NOT NULL,
+  part_count INTEGER NOT NULL,
+  source_etag TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (task_id, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS state_parts (
+  task_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  upload_id TEXT NOT NULL,
+  part_number INTEGER NOT NULL,
+  etag TEXT NOT NULL,
+  status TEXT NOT NULL,
+  PRIMARY KEY (task_id, key, upload_id, part_number)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS state_runs (
+  run_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  task_id TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER NOT NULL DEFAULT 0,
+  objects_copied INTEGER NOT NULL DEFAULT 0,
+  bytes_copied INTEGER NOT NULL DEFAULT 0,
+  objects_skipped INTEGER NOT NULL DEFAULT 0,
+  objects_failed INTEGER NOT NULL DEFAULT 0,
+  objects_deleted INTEGER NOT NULL DEFAULT 0);
+)sql";
+
+constexpr char kObjectColumns[] =
+    "task_id, key, size, source_etag, status, attempts, last_error, bytes, started_at,"
+    " finished_at";
+
+Result<ObjectRecord> ReadObject(const SqliteStatement& row) {
+  ObjectRecord record;
+  record.task_id = row.Text(0);
+  record.key = row.Text(1);
+  record.size = static_cast<uint64_t>(row.Int(2));
+  record.source_etag = row.Text(3);
+  const std::string status = row.Text(4);
+  auto parsed = ParseObjectStatus(status);
+  if (!parsed) return Corruption("state object " + record.key + ": unknown status " + status);
+  record.status = *parsed;
+  record.attempts = static_cast<int>(row.Int(5));
+  record.last_error = row.Text(6);
+  record.bytes = static_cast<uint64_t>(row.Int(7));
+  record.started_at = FromUnixMs(row.Int(8));
+  record.finished_at = FromUnixMs(row.Int(9));
+  return record;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStateStore>> SqliteStateStore::Open(
+    const std::string& path, const StateStoreOptions& options) {
+  DTH_ASSIGN_OR_RETURN(auto db, SqliteDb::Open(path, options.busy_timeout));
+  DTH_RETURN_IF_ERROR(db->EnsureSchema("state", kSchemaVersion, kSchema));
+  return std::unique_ptr<SqliteStateStore>(new SqliteStateStore(std::move(db), options));
+}
+
+SqliteStateStore::SqliteStateStore(std::unique_ptr<SqliteDb> db,
+                                   const StateStoreOptions& options)
+    : db_(std::move(db)), options_(options) {
+  if (options_.clock == nullptr) options_.clock = SystemClock();
+}
+
+Status SqliteStateStore::UpsertObject(const ObjectRecord& r) {
+  if (r.task_id.empty() || r.key.empty()) {
+    return InvalidArgument("state UpsertObject: empty task_id or key");
+  }
+  static const std::string sql = std::string("INSERT OR REPLACE INTO state_objects (") +
+                                 kObjectColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  std::lock_guard lock(mu_);
+  DTH_ASSIGN_OR_RETURN(auto upsert, db_->Prepare(sql.c_str()));
+  upsert.Bind(1, r.task_id).Bind(2, r.key).Bind(3, static_cast<int64_t>(r.size));
+  upsert.Bind(4, r.source_etag).Bind(5, ObjectStatusName(r.status)).Bind(6, r.attempts);
+  upsert.Bind(7, r.last_error).Bind(8, static_cast<int64_t>(r.bytes));
+  upsert.Bind(9, ToUnixMs(r.started_at)).Bind(10, ToUnixMs(r.finished_at));
+  return upsert.Run();
+}
+
+Result<ObjectRecord> SqliteStateStore::GetObject(const std::string& task_id,
+                                                 const std::string& key) {
+  static const std::string sql = std::string("SELECT ") + kObjectColumns +
+                                 " FROM state_objects WHERE task_id = ? AND key = ?";
+  std::lock_guard lock(mu_);
+  DTH_ASSIGN_OR_RETURN(auto select, db_->Prepare(sql.c_str()));
+  select.Bind(1, task_id).Bind(2, key);
+  DTH_ASSIGN_OR_RETURN(bool row, select.Step());
+  if (!row) return NotFound("state object " + task_id + "/" + key + " not recorded");
+  return ReadObject(select);
+}
+
+Result<ObjectPage> SqliteStateStore::ListObjects(const ObjectQuery& query) {
+  if (query.limit < 1) return InvalidArgument("state ListObjects: limit must be >= 1");
+  static const std::string all = std::string("SELECT ") + kObjectColumns +
+                                 " FROM state_objects WHERE task_id = ?1 AND key > ?2"
+                                 " ORDER BY key LIMIT ?3";
+  static const std::string by_status = std::string("SELECT ") + kObjectColumns +
+                                       " FROM state_objects WHERE task_id = ?1 AND key > ?2"
+                                       " AND status = ?4 ORDER BY key LIMIT ?3";
+  std::lock_guard lock(mu_);
+  DTH_ASSIGN_OR_RETURN(auto select, db_->Prepare(query.status ? by_status.c_str() : all.c_str()));
+  select.Bind(1, query.task_id).Bind(2, query.start_after).Bind(3, query.limit + 1);
+  if (query.status) select.Bind(4, ObjectStatusName(*query.status));
+  ObjectPage page;
+  for (;;) {
+    DTH_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    if (static_cast<int>(page.records.size()) == query.limit) {
+      page.next_start_after = page.records.back().key;
+      break;
+    }
+    DTH_ASSIGN_OR_RETURN(auto record, ReadObject(select));
+    page.records.push_back(std::move(record));
+  }
+  return page;
+}
+
+Result<ObjectCounts> SqliteStateStore::CountObjects(const std::string& task_id) {
+  std::lock_guard lock(mu_);
+  DTH_ASSIGN_OR_RETURN(auto select, db_->Prepare(
+      "SELECT status, COUNT(*) FROM state_objects WHERE task_id = ? GROUP BY status"));
+  select.Bind(1, task_id);
+  ObjectCounts counts;
+  for (;;) {
+    DTH_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    const int64_t n = select.Int(1);
+    auto status = ParseObjectStatus(select.Text(0));
+    if (!status) return Corruption("state objects: unknown status " + select.Text(0));
+    switch (*status) {
+      case ObjectStatus::kPending: counts.pending += n; break;
+      case ObjectStatus::kCopying: counts.copying += n; break;
+      case ObjectStatus::kDone: counts.done += n; break;
+      case ObjectStatus::kFailed: counts.failed += n; break;
+      case ObjectStatus::kSkipped: counts.skipped += n; break;
+    }
+  }
+  return counts;
+}
+
+}  // namespace dth

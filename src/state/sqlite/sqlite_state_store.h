@@ -1,0 +1,55 @@
+// state/sqlite/sqlite_state_store: the embedded StateStore on SQLite (WAL), in a file
+// shared by any number of processes (it may be the queue's file too), or ":memory:"
+// (private to one instance). Decisions that depend on a count run in BEGIN IMMEDIATE
+// transactions. Objects: sqlite_state_store.cc; uploads and runs: sqlite_state_runs.cc.
+// Thread-safety: safe for concurrent use; calls on one instance are serialised.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "state/clock.h"
+#include "state/sqlite/sqlite_db.h"
+#include "state/state_store.h"
+
+namespace dth {
+
+struct StateStoreOptions {
+  Clock* clock = nullptr;  // not owned, must outlive the store; nullptr = wall clock
+  std::chrono::milliseconds busy_timeout = std::chrono::seconds(30);
+};
+
+class SqliteStateStore : public StateStore {
+ public:
+  static Result<std::unique_ptr<SqliteStateStore>> Open(const std::string& path,
+                                                        const StateStoreOptions& options = {});
+
+  Status UpsertObject(const ObjectRecord& record) override;
+  Result<ObjectRecord> GetObject(const std::string& task_id, const std::string& key) override;
+  Result<ObjectPage> ListObjects(const ObjectQuery& query) override;
+  Result<ObjectCounts> CountObjects(const std::string& task_id) override;
+
+  Status RecordUpload(const UploadRecord& upload) override;
+  Result<UploadRecord> FindUpload(const std::string& task_id, const std::string& key) override;
+  Result<int> RecordPart(const std::string& task_id, const std::string& key,
+                         const std::string& upload_id, int part_number,
+                         const std::string& etag) override;
+  Status DeleteUpload(const std::string& task_id, const std::string& key) override;
+
+  Result<int64_t> StartRun(const std::string& task_id) override;
+  Status AddToRun(int64_t run_id, const RunCounters& delta) override;
+  Status FinishRun(int64_t run_id) override;
+  Result<RunRecord> GetRun(int64_t run_id) override;
+
+ private:
+  SqliteStateStore(std::unique_ptr<SqliteDb> db, const StateStoreOptions& options);
+  int64_t NowMs() const { return ToUnixMs(options_.clock->Now()); }
+
+  std::mutex mu_;
+  std::unique_ptr<SqliteDb> db_;
+  StateStoreOptions options_;
+};
+
+}  // namespace dth

@@ -1,0 +1,98 @@
+// Tests for SqliteStateStore: the shared conformance suite (in memory, and two handles
+// on one file as two processes would), sharing a file with the queue, persistence,
+// schema versioning.
+#include "state/sqlite/sqlite_state_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+
+#include "queue/sqlite/sqlite_queue.h"
+#include "state/conformance/state_conformance.h"
+
+namespace dth {
+namespace {
+
+std::string TempDbPath() {
+  static std::atomic<int> counter{0};
+  auto dir = std::filesystem::path(::testing::TempDir()) /
+             ("dth-state-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return (dir / "state.db").string();
+}
+
+std::unique_ptr<StateStore> MustOpen(const std::string& path, Clock* clock) {
+  auto store = SqliteStateStore::Open(path, StateStoreOptions{clock});
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+StateHandles InMemory(Clock* clock) { return {MustOpen(":memory:", clock), nullptr, nullptr}; }
+
+StateHandles SharedFile(Clock* clock) {
+  const std::string path = TempDbPath();
+  StateHandles handles{MustOpen(path, clock), MustOpen(path, clock), nullptr};
+  handles.cleanup = [path] {
+    std::filesystem::remove_all(std::filesystem::path(path).parent_path());
+  };
+  return handles;
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StateConformance,
+                         ::testing::Values(StateTarget{"memory", InMemory},
+                                           StateTarget{"shared_file", SharedFile}),
+                         StateTargetName);
+
+TEST(SqliteStateStore, SharesAFileWithTheQueueAndSurvivesReopen) {
+  const std::string path = TempDbPath();
+  FakeClock clock;
+  {
+    auto store = MustOpen(path, &clock);
+    ASSERT_TRUE(store);
+    ObjectRecord r;
+    r.task_id = "t";
+    r.key = "k";
+    r.status = ObjectStatus::kDone;
+    ASSERT_TRUE(store->UpsertObject(r).ok());
+    auto queue = SqliteQueue::Open(path, QueueOptions{5, &clock});
+    ASSERT_TRUE(queue.ok()) << queue.status().ToString();
+    ASSERT_TRUE((*queue)->Send({Job{"t", "k", "{}"}}).ok());
+  }
+  auto store = MustOpen(path, &clock);
+  ASSERT_TRUE(store);
+  auto got = store->GetObject("t", "k");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->status, ObjectStatus::kDone);
+  auto queue = SqliteQueue::Open(path, QueueOptions{5, &clock});
+  ASSERT_TRUE(queue.ok());
+  EXPECT_EQ((*queue)->Stats()->waiting, 1);
+}
+
+TEST(SqliteStateStore, NewerSchemaVersionIsAClearError) {
+  const std::string path = TempDbPath();
+  ASSERT_TRUE(SqliteStateStore::Open(path).ok());
+  {
+    auto db = SqliteDb::Open(path);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("UPDATE schema_version SET version = 7 WHERE component = 'state'")
+                    .ok());
+  }
+  auto store = SqliteStateStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Code::kNotSupported);
+  EXPECT_NE(store.status().message().find("newer"), std::string::npos);
+}
+
+TEST(ObjectStatusNames, RoundTrip) {
+  for (ObjectStatus s : {ObjectStatus::kPending, ObjectStatus::kCopying, ObjectStatus::kDone,
+                         ObjectStatus::kFailed, ObjectStatus::kSkipped}) {
+    EXPECT_EQ(ParseObjectStatus(ObjectStatusName(s)), s);
+  }
+  EXPECT_FALSE(ParseObjectStatus("bogus").has_value());
+}
+
+}  // namespace
+}  // namespace dth
