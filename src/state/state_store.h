@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "core/result.h"
-#include "state/clock.h"
+#include "core/clock.h"
 
 namespace dth {
 
@@ -90,6 +90,11 @@ struct RunRecord {
   RunCounters counters;
 };
 
+struct PartProgress {
+  int parts_done = 0;
+  bool completes_upload = false;
+};
+
 class StateStore {
  public:
   virtual ~StateStore() = default;
@@ -106,12 +111,13 @@ class StateStore {
   virtual Status RecordUpload(const UploadRecord& upload) = 0;
   virtual Result<UploadRecord> FindUpload(const std::string& task_id,
                                           const std::string& key) = 0;
-  // Records a finished part and returns how many distinct parts are done after it,
-  // atomically: among concurrent callers recording distinct parts exactly one sees
-  // part_count (that one completes the upload). Re-recording a part updates its ETag.
+  // Records a finished part, atomically. parts_done counts distinct parts done after
+  // it; completes_upload is true for exactly one call per upload: the one that took the
+  // count to part_count (that caller completes the upload, no polling). Re-recording a
+  // part updates its ETag but never completes the upload a second time.
   // kPreconditionFailed when upload_id is not the current upload (replaced or
   // deleted); kInvalidArgument for a part number outside [1, part_count].
-  virtual Result<int> RecordPart(const std::string& task_id, const std::string& key,
+  virtual Result<PartProgress> RecordPart(const std::string& task_id, const std::string& key,
                                  const std::string& upload_id, int part_number,
                                  const std::string& etag) = 0;
   virtual Status DeleteUpload(const std::string& task_id, const std::string& key) = 0;

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "queue/job_queue.h"
-#include "state/clock.h"
+#include "core/clock.h"
 
 namespace dth {
 

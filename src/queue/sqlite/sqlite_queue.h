@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "queue/job_queue.h"
-#include "state/clock.h"
+#include "core/clock.h"
 #include "state/sqlite/sqlite_db.h"
 
 namespace dth {

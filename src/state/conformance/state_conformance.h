@@ -17,7 +17,7 @@
 #include <ostream>
 #include <string>
 
-#include "state/clock.h"
+#include "core/clock.h"
 #include "state/state_store.h"
 
 namespace dth {

@@ -27,13 +27,14 @@ TEST_P(StateConformance, UploadAndPartLifecycle) {
 
   auto done = store().RecordPart("task-1", "big", "up-1", 2, "e2");
   ASSERT_TRUE(done.ok()) << done.status().ToString();
-  EXPECT_EQ(*done, 1);
+  EXPECT_EQ(done->parts_done, 1);
+  EXPECT_FALSE(done->completes_upload);
   done = peer().RecordPart("task-1", "big", "up-1", 2, "e2-again");
   ASSERT_TRUE(done.ok());
-  EXPECT_EQ(*done, 1) << "re-recording a part does not count it twice";
+  EXPECT_EQ(done->parts_done, 1) << "re-recording a part does not count it twice";
   done = store().RecordPart("task-1", "big", "up-1", 1, "e1");
   ASSERT_TRUE(done.ok());
-  EXPECT_EQ(*done, 2);
+  EXPECT_EQ(done->parts_done, 2);
   EXPECT_EQ(store().RecordPart("task-1", "big", "up-1", 4, "e4").status().code(),
             Code::kInvalidArgument);
   EXPECT_EQ(store().RecordPart("task-1", "big", "up-1", 0, "e0").status().code(),
@@ -72,6 +73,7 @@ TEST_P(StateConformance, ExactlyOneConcurrentRecorderSeesTheLastPart) {
   std::mutex mu;
   std::vector<int> results;
   std::atomic<int> failures{0};
+  int completers = 0;  // guarded by mu
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
@@ -80,7 +82,8 @@ TEST_P(StateConformance, ExactlyOneConcurrentRecorderSeesTheLastPart) {
         auto done = s.RecordPart("task-1", "giant", "up-c", part, "e" + std::to_string(part));
         if (!done.ok()) { ++failures; continue; }
         std::lock_guard lock(mu);
-        results.push_back(*done);
+        results.push_back(done->parts_done);
+        if (done->completes_upload) ++completers;
       }
     });
   }
@@ -88,9 +91,24 @@ TEST_P(StateConformance, ExactlyOneConcurrentRecorderSeesTheLastPart) {
   EXPECT_EQ(failures.load(), 0);
   ASSERT_EQ(results.size(), static_cast<size_t>(kParts));
   EXPECT_EQ(std::count(results.begin(), results.end(), kParts), 1);
+  EXPECT_EQ(completers, 1);
   std::sort(results.begin(), results.end());
   for (int i = 0; i < kParts; ++i) EXPECT_EQ(results[static_cast<size_t>(i)], i + 1);
   EXPECT_EQ(store().FindUpload("task-1", "giant")->parts.size(), static_cast<size_t>(kParts));
+}
+
+// A part recorded again after the upload completed (a retried job) must not make a
+// second completer.
+TEST_P(StateConformance, RerecordedLastPartDoesNotCompleteTwice) {
+  ASSERT_TRUE(store().RecordUpload(Upload("up-r", 2, "twice")).ok());
+  ASSERT_FALSE(store().RecordPart("task-1", "twice", "up-r", 1, "e1")->completes_upload);
+  auto last = peer().RecordPart("task-1", "twice", "up-r", 2, "e2");
+  ASSERT_TRUE(last.ok());
+  EXPECT_TRUE(last->completes_upload);
+  auto again = store().RecordPart("task-1", "twice", "up-r", 2, "e2");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->parts_done, 2);
+  EXPECT_FALSE(again->completes_upload);
 }
 
 TEST_P(StateConformance, RunRecordsAndCounters) {

@@ -56,7 +56,7 @@ Result<UploadRecord> SqliteStateStore::FindUpload(const std::string& task_id,
   return upload;
 }
 
-Result<int> SqliteStateStore::RecordPart(const std::string& task_id, const std::string& key,
+Result<PartProgress> SqliteStateStore::RecordPart(const std::string& task_id, const std::string& key,
                                          const std::string& upload_id, int part_number,
                                          const std::string& etag) {
   std::lock_guard lock(mu_);
@@ -79,6 +79,14 @@ Result<int> SqliteStateStore::RecordPart(const std::string& task_id, const std::
                            std::to_string(part_number) + " outside 1.." +
                            std::to_string(part_count));
   }
+  auto count_parts = [&]() -> Result<int> {
+    DTH_ASSIGN_OR_RETURN(auto count, db_->Prepare(
+        "SELECT COUNT(*) FROM state_parts WHERE task_id = ? AND key = ? AND upload_id = ?"));
+    count.Bind(1, task_id).Bind(2, key).Bind(3, upload_id);
+    DTH_ASSIGN_OR_RETURN(bool row, count.Step());
+    return row ? static_cast<int>(count.Int(0)) : 0;
+  };
+  DTH_ASSIGN_OR_RETURN(int before, count_parts());
   {
     DTH_ASSIGN_OR_RETURN(auto upsert, db_->Prepare(
         "INSERT OR REPLACE INTO state_parts (task_id, key, upload_id, part_number, etag, status)"
@@ -86,16 +94,11 @@ Result<int> SqliteStateStore::RecordPart(const std::string& task_id, const std::
     upsert.Bind(1, task_id).Bind(2, key).Bind(3, upload_id).Bind(4, part_number);
     DTH_RETURN_IF_ERROR(upsert.Bind(5, etag).Run());
   }
-  int done = 0;
-  {
-    DTH_ASSIGN_OR_RETURN(auto count, db_->Prepare(
-        "SELECT COUNT(*) FROM state_parts WHERE task_id = ? AND key = ? AND upload_id = ?"));
-    count.Bind(1, task_id).Bind(2, key).Bind(3, upload_id);
-    DTH_ASSIGN_OR_RETURN(bool row, count.Step());
-    if (row) done = static_cast<int>(count.Int(0));
-  }
+  PartProgress progress;
+  DTH_ASSIGN_OR_RETURN(progress.parts_done, count_parts());
+  progress.completes_upload = before < part_count && progress.parts_done == part_count;
   DTH_RETURN_IF_ERROR(txn.Commit());
-  return done;
+  return progress;
 }
 
 Status SqliteStateStore::DeleteUpload(const std::string& task_id, const std::string& key) {

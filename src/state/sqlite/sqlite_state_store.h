@@ -10,7 +10,7 @@
 #include <mutex>
 #include <string>
 
-#include "state/clock.h"
+#include "core/clock.h"
 #include "state/sqlite/sqlite_db.h"
 #include "state/state_store.h"
 
@@ -33,7 +33,7 @@ class SqliteStateStore : public StateStore {
 
   Status RecordUpload(const UploadRecord& upload) override;
   Result<UploadRecord> FindUpload(const std::string& task_id, const std::string& key) override;
-  Result<int> RecordPart(const std::string& task_id, const std::string& key,
+  Result<PartProgress> RecordPart(const std::string& task_id, const std::string& key,
                          const std::string& upload_id, int part_number,
                          const std::string& etag) override;
   Status DeleteUpload(const std::string& task_id, const std::string& key) override;

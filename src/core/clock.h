@@ -1,4 +1,4 @@
-// state/clock: the time source the queue and the state store stamp rows with, so tests
+// core/clock: the time source that stamps queue and state rows (and anything timed), so tests
 // control time. SystemClock() is the real wall clock; FakeClock is set and advanced
 // by hand.
 // Thread-safety: every Clock is safe for concurrent use; FakeClock's Set/Advance too.

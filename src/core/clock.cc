@@ -1,4 +1,4 @@
-#include "state/clock.h"
+#include "core/clock.h"
 
 namespace dth {
 namespace {
