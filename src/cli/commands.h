@@ -22,6 +22,9 @@ struct GlobalOptions {
   int retries = 5;
   int verbosity = 0;
   bool quiet = false;
+  // One HTTP client (one connection pool) for every store the command opens; made on
+  // first use, from the options above.
+  mutable std::shared_ptr<HttpClient> http;
 };
 
 void AddConnectionFlags(CLI::App& app, GlobalOptions& g);
@@ -31,7 +34,7 @@ Result<std::unique_ptr<ObjectStore>> OpenForLocation(const Location& loc,
                                                      const ConnectionOptions& conn,
                                                      const GlobalOptions& g,
                                                      const std::string& local_root, bool create);
-std::shared_ptr<HttpClient> MakeHttpClient(const GlobalOptions& g);
+const std::shared_ptr<HttpClient>& SharedHttpClient(const GlobalOptions& g);
 
 // Prints "dth: error: <message>" on stderr and returns the exit code for the status.
 int ReportError(const Status& status);

@@ -28,10 +28,13 @@ void AddConnectionFlags(CLI::App& app, GlobalOptions& g) {
       ->group("Connection");
 }
 
-std::shared_ptr<HttpClient> MakeHttpClient(const GlobalOptions& g) {
-  HttpClientOptions options;
-  options.tls_verify = !g.no_verify_tls;
-  return std::make_shared<HttpClient>(options);
+const std::shared_ptr<HttpClient>& SharedHttpClient(const GlobalOptions& g) {
+  if (!g.http) {
+    HttpClientOptions options;
+    options.tls_verify = !g.no_verify_tls;
+    g.http = std::make_shared<HttpClient>(options);
+  }
+  return g.http;
 }
 
 Result<std::unique_ptr<ObjectStore>> OpenForLocation(const Location& loc, const ConnectionOptions& conn,
@@ -40,10 +43,7 @@ Result<std::unique_ptr<ObjectStore>> OpenForLocation(const Location& loc, const 
   if (loc.kind == Location::Kind::kLocal) return OpenLocalStore(local_root, create);
   ConnectionOptions c = conn;
   c.retry.max_attempts = g.retries + 1;
-  static std::shared_ptr<HttpClient> http = MakeHttpClient(g);
-  auto store = OpenS3Store(loc.bucket, c, http);
-  if (!store.ok()) return store.status();
-  return store;
+  return OpenS3Store(loc.bucket, c, SharedHttpClient(g));
 }
 
 int ReportError(const Status& status) {
