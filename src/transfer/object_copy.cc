@@ -127,7 +127,11 @@ Result<std::string> CopyStreaming(ObjectStore& source, const std::string& source
   auto etag = destination.Put(destination_key, body, put);
   pipe.CloseRead();  // if the upload stopped early, the download stops too
   producer.join();
-  if (!download.ok()) return download;  // the root cause, not the pipe's echo of it
+  // Report the root cause, not the other side's echo of it: a download cancelled because
+  // the upload stopped means the upload's error; an upload starved by a failed download
+  // means the download's.
+  if (!etag.ok() && (download.ok() || download.code() == Code::kCancelled)) return etag.status();
+  if (!download.ok()) return download;
   return etag;
 }
 

@@ -105,6 +105,18 @@ TEST(ObjectCopyTest, FailedDownloadWhileStreamingLeavesNothing) {
   EXPECT_EQ(dst.Head("big").status().code(), Code::kNotFound);
 }
 
+TEST(ObjectCopyTest, RefusedDestinationKeyIsTheErrorReported) {
+  MemoryStore src("src");
+  StoreFeatures paths_only = MemoryStore::DefaultFeatures();
+  paths_only.arbitrary_keys = false;
+  MemoryStore dst("dst", paths_only);
+  ASSERT_TRUE(PutString(src, "evil/..", Data(3 * kMiB)).ok());
+  auto r = CopyObject(src, "evil/..", dst, "evil/..", {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kInvalidArgument) << r.status().message();
+  EXPECT_NE(r.status().message().find("evil/.."), std::string::npos) << r.status().message();
+}
+
 TEST(ObjectCopyTest, SourceChangedMidCopyIsRefused) {
   MemoryStore src("src"), dst("dst");
   ASSERT_TRUE(PutString(src, "obj", "version 1").ok());

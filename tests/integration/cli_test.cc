@@ -103,6 +103,22 @@ TEST_F(CliTest, LocalCopyAndList) {
   EXPECT_NE(ls.out.find("a.txt"), std::string::npos);
 }
 
+// An S3 key that would escape a local directory is refused with one clear line.
+TEST_F(CliTest, KeyEscapingTheLocalRootIsRefused) {
+  testing::ServerEnv rgw;
+  if (!testing::RequireServer(testing::S3Server::kRgw, &rgw)) GTEST_SKIP() << "RGW not running";
+  auto store = testing::MakeBucketStore(testing::S3Server::kRgw);
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(PutString(*store, "evil/..", "escape attempt").ok());
+  fs::create_directories(home_ / "root");
+  auto r = Dth({"cp", "s3://" + store->client().config().bucket + "/evil/..", (home_ / "root").string() + "/",
+                "--endpoint", rgw.endpoint},
+               {{"AWS_ACCESS_KEY_ID", rgw.access_key}, {"AWS_SECRET_ACCESS_KEY", rgw.secret_key}});
+  ExpectOneLineError(r, "..");
+  EXPECT_EQ(r.err.find("reading side"), std::string::npos) << "the cause must be reported: " << r.err;
+  EXPECT_TRUE(fs::is_empty(home_ / "root"));
+}
+
 // local -> RGW -> (server-side) RGW -> s3rver -> local, with a profile per side.
 TEST_F(CliTest, CopiesAcrossServersAndBack) {
   testing::ServerEnv rgw, s3rver;
