@@ -51,6 +51,19 @@ Result<size_t> FileSource::Read(char* buf, size_t n) {
   }
 }
 
+Result<std::string> DigestSource(ByteSource& source, Hasher::Algorithm algorithm) {
+  DTH_RETURN_IF_ERROR(source.Rewind());
+  Hasher hasher(algorithm);
+  std::string buf(1 << 20, '\0');
+  for (;;) {
+    DTH_ASSIGN_OR_RETURN(size_t got, source.Read(buf.data(), buf.size()));
+    if (got == 0) break;
+    hasher.Update(std::string_view(buf.data(), got));
+  }
+  DTH_RETURN_IF_ERROR(source.Rewind());
+  return hasher.Final();
+}
+
 Result<std::string> ReadAll(ByteSource& source) {
   DTH_RETURN_IF_ERROR(source.Rewind());
   std::string out;

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/hash.h"
 #include "core/result.h"
 
 namespace dth {
@@ -71,6 +72,10 @@ class StringSink : public ByteSink {
  private:
   std::string out_;
 };
+
+// The digest of a whole source (raw bytes), read once in 1 MiB chunks; the source is
+// rewound before and after.
+Result<std::string> DigestSource(ByteSource& source, Hasher::Algorithm algorithm);
 
 // Reads a whole source into a string (for small bodies and tests).
 Result<std::string> ReadAll(ByteSource& source);

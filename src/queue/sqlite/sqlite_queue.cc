@@ -33,6 +33,15 @@ CREATE TABLE IF NOT EXISTS queue_dead (
 
 int64_t Ms(std::chrono::seconds s) { return s.count() * 1000; }
 
+// A Lease from a row of (id, task_id, dedup_key, body, receive_count).
+Lease LeaseFromRow(const SqliteStatement& row) {
+  Lease lease;
+  lease.id = row.Int(0);
+  lease.job = Job{row.Text(1), row.Text(2), row.Text(3)};
+  lease.receive_count = static_cast<int>(row.Int(4));
+  return lease;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteQueue>> SqliteQueue::Open(const std::string& path,
@@ -90,11 +99,7 @@ Result<bool> SqliteQueue::ReceivePass(int max, int64_t now, int64_t visible_at,
     for (;;) {
       DTH_ASSIGN_OR_RETURN(bool row, select.Step());
       if (!row) break;
-      Lease lease;
-      lease.id = select.Int(0);
-      lease.job = Job{select.Text(1), select.Text(2), select.Text(3)};
-      lease.receive_count = static_cast<int>(select.Int(4));
-      candidates.push_back(std::move(lease));
+      candidates.push_back(LeaseFromRow(select));
     }
   }
   for (Lease& lease : candidates) {
@@ -173,11 +178,7 @@ Result<std::vector<Lease>> SqliteQueue::DeadLetters(int max) {
   for (;;) {
     DTH_ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) break;
-    Lease lease;
-    lease.id = select.Int(0);
-    lease.job = Job{select.Text(1), select.Text(2), select.Text(3)};
-    lease.receive_count = static_cast<int>(select.Int(4));
-    out.push_back(std::move(lease));
+    out.push_back(LeaseFromRow(select));
   }
   return out;
 }

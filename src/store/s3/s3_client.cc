@@ -28,15 +28,8 @@ std::string Hint(const std::string& server_code) {
 Result<std::string> PayloadHash(const S3Request& request, PayloadSigning signing) {
   if (request.body == nullptr) return std::string(kEmptySha256);
   if (signing == PayloadSigning::kUnsigned) return std::string("UNSIGNED-PAYLOAD");
-  DTH_RETURN_IF_ERROR(request.body->Rewind());
-  Hasher hasher(Hasher::Algorithm::kSha256);
-  std::string buf(1 << 20, '\0');
-  for (;;) {
-    DTH_ASSIGN_OR_RETURN(size_t got, request.body->Read(buf.data(), buf.size()));
-    if (got == 0) break;
-    hasher.Update(std::string_view(buf.data(), got));
-  }
-  return HexEncode(hasher.Final());
+  DTH_ASSIGN_OR_RETURN(std::string sha256, DigestSource(*request.body, Hasher::Algorithm::kSha256));
+  return HexEncode(sha256);
 }
 
 }  // namespace
@@ -140,7 +133,14 @@ Result<HttpResponse> S3Client::ExecuteOnce(const S3Request& request) const {
                     std::chrono::system_clock::now());
     for (auto& h : signed_headers.headers) http.headers.push_back(std::move(h));
   }
-  DTH_ASSIGN_OR_RETURN(HttpResponse response, http_->Send(http));
+  auto sent = http_->Send(http);
+  if (!sent.ok()) {
+    Status st = sent.status();
+    // A transport failure (reset, timeout, refused) does not say which request it was.
+    if (st.code() == Code::kTransient) st.Prefix(request.operation + " " + Describe(request.key));
+    return st;
+  }
+  HttpResponse& response = *sent;
   if (!response.success()) return ErrorFromResponse(request, response);
   return response;
 }
@@ -160,11 +160,7 @@ Result<HttpResponse> S3Client::Execute(const S3Request& request) const {
         spdlog::info("retry {} of {} in {} ms: {}", attempt, config_.retry.max_attempts - 1,
                      delay.count(), why.message());
       });
-  if (!st.ok()) {
-    if (st.code() == Code::kTransient && st.message().find(request.operation) == std::string::npos)
-      st.Prefix(request.operation + " " + Describe(request.key));
-    return st;
-  }
+  if (!st.ok()) return st;
   return std::move(*answer);
 }
 

@@ -38,19 +38,6 @@ class WindowSink : public ByteSink {
   std::optional<uint64_t> keep_;
 };
 
-Result<std::string> Md5Of(ByteSource& body) {
-  DTH_RETURN_IF_ERROR(body.Rewind());
-  Hasher hasher(Hasher::Algorithm::kMd5);
-  std::string buf(1 << 20, '\0');
-  for (;;) {
-    DTH_ASSIGN_OR_RETURN(size_t got, body.Read(buf.data(), buf.size()));
-    if (got == 0) break;
-    hasher.Update(std::string_view(buf.data(), got));
-  }
-  DTH_RETURN_IF_ERROR(body.Rewind());
-  return hasher.Final();
-}
-
 // "bytes 0-9/100" -> 100.
 bool TotalFromContentRange(const std::string& value, uint64_t* total) {
   auto slash = value.rfind('/');
@@ -163,7 +150,7 @@ Status S3Store::Get(const std::string& key, const GetOptions& options, ByteSink&
 }
 
 Result<std::string> S3Store::SendWithMd5(S3Request request, ByteSource& body) {
-  DTH_ASSIGN_OR_RETURN(std::string md5, Md5Of(body));
+  DTH_ASSIGN_OR_RETURN(std::string md5, DigestSource(body, Hasher::Algorithm::kMd5));
   request.headers.emplace_back("Content-MD5", Base64Encode(md5));
   request.body = &body;
   DTH_ASSIGN_OR_RETURN(HttpResponse resp, client_.Execute(request));

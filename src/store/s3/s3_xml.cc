@@ -49,7 +49,6 @@ uint64_t ToU64(const std::string& s, bool* ok) {
 
 std::string StripQuotes(std::string_view etag) {
   if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') etag = etag.substr(1, etag.size() - 2);
-  if (etag.rfind("&quot;", 0) == 0 && etag.size() >= 12) etag = etag.substr(6, etag.size() - 12);
   return std::string(etag);
 }
 
