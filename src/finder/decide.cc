@@ -20,6 +20,7 @@ const char* ReasonName(Reason reason) {
     case Reason::kMissing: return "missing";
     case Reason::kSizeDiffers: return "size-differs";
     case Reason::kSourceChanged: return "source-changed";
+    case Reason::kUnfinished: return "unfinished";
     case Reason::kNewer: return "newer";
     case Reason::kChecksumDiffers: return "checksum-differs";
     case Reason::kSkipCompare: return "skip-compare";
@@ -77,9 +78,10 @@ Decision Decide(const JoinedPair& pair, const DecideOptions& options) {
   if (dst == nullptr) return Make(pair, Action::kCopy, Reason::kMissing);
   if (src->size != dst->size) return Make(pair, Action::kCopy, Reason::kSizeDiffers);
   if (options.recorded_etag) {
-    std::optional<std::string> recorded = options.recorded_etag(src->key);
+    std::optional<RecordedTransfer> recorded = options.recorded_etag(src->key);
+    if (recorded && !recorded->finished) return Make(pair, Action::kCopy, Reason::kUnfinished);
     // An empty source ETag (the store cannot tell) never counts as a change.
-    if (recorded && !src->etag.empty() && *recorded != src->etag) {
+    if (recorded && !src->etag.empty() && recorded->source_etag != src->etag) {
       return Make(pair, Action::kCopy, Reason::kSourceChanged);
     }
   }

@@ -62,6 +62,11 @@ class JobQueue {
   virtual Result<std::vector<Lease>> DeadLetters(int max) = 0;
 
   virtual Result<QueueStats> Stats() = 0;
+
+  // Drops every waiting or leased job of the task (dead letters stay); returns how many.
+  // For a run that owns the task alone and rebuilds its jobs from the listings, so
+  // leases held by a process that died do not hold it up.
+  virtual Result<int64_t> Purge(const std::string& task_id) = 0;
 };
 
 }  // namespace dth

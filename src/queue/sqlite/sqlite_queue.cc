@@ -183,6 +183,13 @@ Result<std::vector<Lease>> SqliteQueue::DeadLetters(int max) {
   return out;
 }
 
+Result<int64_t> SqliteQueue::Purge(const std::string& task_id) {
+  std::lock_guard lock(mu_);
+  DTH_ASSIGN_OR_RETURN(auto remove, db_->Prepare("DELETE FROM queue_jobs WHERE task_id = ?"));
+  DTH_RETURN_IF_ERROR(remove.Bind(1, task_id).Run());
+  return static_cast<int64_t>(db_->Changes());
+}
+
 Result<QueueStats> SqliteQueue::Stats() {
   std::lock_guard lock(mu_);
   QueueStats stats;

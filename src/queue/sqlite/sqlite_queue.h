@@ -35,6 +35,7 @@ class SqliteQueue : public JobQueue {
   Status ChangeVisibility(const Lease& lease, std::chrono::seconds visibility) override;
   Result<std::vector<Lease>> DeadLetters(int max) override;
   Result<QueueStats> Stats() override;
+  Result<int64_t> Purge(const std::string& task_id) override;
 
  private:
   SqliteQueue(std::unique_ptr<SqliteDb> db, const QueueOptions& options);

@@ -1,0 +1,232 @@
+#include "sync/sync_engine.h"
+
+#include <algorithm>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+namespace dth {
+namespace {
+
+constexpr int kSendBatch = 256;
+constexpr int kMaxListedFailures = 1000;
+
+}  // namespace
+
+SyncEngine::SyncEngine(SyncStores stores, SyncOptions options)
+    : stores_(stores),
+      options_(std::move(options)),
+      budget_(options_.memory_budget),
+      runner_(stores_, options_, progress_, budget_) {}
+
+Result<FinderTotals> SyncEngine::Plan(bool enqueue,
+                                      const std::function<void(const Decision&)>& observer) {
+  FinderOptions finder = options_.finder;
+  StateStore& state = stores_.state;
+  const std::string task = options_.task_id;
+  finder.recorded_etag = [&state, task](const std::string& key) -> std::optional<RecordedTransfer> {
+    auto record = state.GetObject(task, key);
+    if (!record.ok()) return std::nullopt;  // no record (or unreadable: compare by size)
+    if (record->status == ObjectStatus::kSkipped) return std::nullopt;
+    return RecordedTransfer{record->source_etag, record->status == ObjectStatus::kDone};
+  };
+  std::vector<Job> batch;
+  auto flush = [&]() -> Status {
+    if (batch.empty()) return Status::Ok();
+    auto sent = stores_.queue.Send(batch);
+    batch.clear();
+    return sent.status();
+  };
+  auto sink = [&](const Decision& d) -> Status {
+    if (observer) observer(d);
+    if (d.action == Action::kSkip) return Status::Ok();
+    if (d.action == Action::kCopy) {
+      progress_.planned_objects += 1;
+      progress_.planned_bytes += d.source->size;
+    } else {
+      progress_.planned_deletes += 1;
+    }
+    if (!enqueue) return Status::Ok();
+    SyncJob job;
+    if (d.action == Action::kCopy) {
+      job = SyncJob{SyncJobKind::kObject, d.source->key, d.source->size, d.source->etag, "", 0};
+      // Pending until a worker finishes it: a run that dies leaves it "unfinished", so
+      // the next run copies it again whatever the sizes say.
+      DTH_RETURN_IF_ERROR(state.UpsertObject(ObjectRecord{task, d.source->key, d.source->size,
+                                                          d.source->etag, ObjectStatus::kPending,
+                                                          0, "", 0, {}, {}}));
+    } else {
+      job = SyncJob{SyncJobKind::kDelete, d.destination->key, d.destination->size, "", "", 0};
+    }
+    batch.push_back(ToQueueJob(task, job));
+    if (static_cast<int>(batch.size()) >= kSendBatch) return flush();
+    return Status::Ok();
+  };
+  auto totals = Finder::Run(stores_.source, options_.source_prefix, stores_.destination,
+                            options_.destination_prefix, finder, sink);
+  Status flushed = flush();
+  progress_.finder_done = true;
+  if (!totals.ok()) return totals.status();
+  DTH_RETURN_IF_ERROR(flushed);
+  return totals;
+}
+
+std::chrono::seconds SyncEngine::RetryDelay(int receive_count) const {
+  int shift = std::clamp(receive_count - 1, 0, 16);
+  auto delay = options_.retry_delay * (int64_t{1} << shift);
+  return std::min(delay, std::chrono::seconds(300));
+}
+
+Status SyncEngine::NoteQueueError(const Status& st) {
+  std::lock_guard lock(leases_mu_);
+  if (++queue_errors_ >= 20 && fatal_.ok()) {
+    fatal_ = st;
+    fatal_.Prefix("the job queue keeps failing");
+    stop_ = true;
+  }
+  return fatal_;
+}
+
+void SyncEngine::WorkerLoop(bool until_idle) {
+  while (!stop_) {
+    auto leases = stores_.queue.Receive(1, options_.visibility);
+    if (!leases.ok()) {
+      spdlog::warn("job queue: {}", leases.status().ToString());
+      NoteQueueError(leases.status());
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      continue;
+    }
+    if (leases->empty()) {
+      if (until_idle && progress_.finder_done) {
+        auto stats = stores_.queue.Stats();
+        if (stats.ok() && stats->waiting == 0 && stats->in_flight == 0) return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      continue;
+    }
+    const Lease& lease = leases->front();
+    {
+      std::lock_guard lock(leases_mu_);
+      active_.push_back(&lease);
+    }
+    Status st = runner_.Run(lease);
+    {
+      std::lock_guard lock(leases_mu_);
+      active_.erase(std::find(active_.begin(), active_.end(), &lease));
+    }
+    if (st.ok()) {
+      Status deleted = stores_.queue.Delete(lease);
+      if (!deleted.ok() && deleted.code() != Code::kPreconditionFailed) {
+        spdlog::warn("job queue: {}", deleted.ToString());
+        NoteQueueError(deleted);
+      }
+      continue;
+    }
+    const bool last = lease.receive_count >= options_.max_receives || st.code() == Code::kCorruption;
+    spdlog::log(last ? spdlog::level::err : spdlog::level::info, "{} (attempt {} of {}): {}",
+                lease.job.dedup_key.size() > 2 ? lease.job.dedup_key.substr(2) : lease.job.dedup_key,
+                lease.receive_count, options_.max_receives,
+                st.ToString());
+    if (last) {
+      runner_.GiveUp(lease, st);
+      if (st.code() == Code::kCorruption) {
+        (void)stores_.queue.Delete(lease);  // can never succeed: do not hold the run up
+        continue;
+      }
+    } else {
+      runner_.RecordRetry(lease, st);
+    }
+    // Back on the queue after a delay; after the last receive the queue dead-letters it.
+    Status changed = stores_.queue.ChangeVisibility(
+        lease, last ? std::chrono::seconds(0) : RetryDelay(lease.receive_count));
+    if (!changed.ok() && changed.code() != Code::kPreconditionFailed) NoteQueueError(changed);
+  }
+}
+
+void SyncEngine::HeartbeatLoop() {
+  const auto period = std::max<std::chrono::milliseconds>(
+      std::chrono::milliseconds(options_.visibility) / 3, std::chrono::milliseconds(200));
+  auto next = std::chrono::steady_clock::now() + period;
+  while (!workers_done_) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (std::chrono::steady_clock::now() < next) continue;
+    next += period;
+    std::lock_guard lock(leases_mu_);
+    for (const Lease* lease : active_) {
+      Status st = stores_.queue.ChangeVisibility(*lease, options_.visibility);
+      if (!st.ok()) spdlog::debug("lease renewal: {}", st.ToString());
+    }
+  }
+}
+
+Status SyncEngine::Work(bool until_idle) {
+  workers_done_ = false;
+  std::thread heartbeat([this] { HeartbeatLoop(); });
+  std::vector<std::thread> workers;
+  for (int i = 0; i < std::max(1, options_.workers); ++i) {
+    workers.emplace_back([this, until_idle] { WorkerLoop(until_idle); });
+  }
+  for (auto& t : workers) t.join();
+  workers_done_ = true;
+  heartbeat.join();
+  std::lock_guard lock(leases_mu_);
+  return fatal_;
+}
+
+Status SyncEngine::CollectFailures(TimePoint since, SyncReport* report) {
+  ObjectQuery query;
+  query.task_id = options_.task_id;
+  query.status = ObjectStatus::kFailed;
+  for (;;) {
+    DTH_ASSIGN_OR_RETURN(ObjectPage page, stores_.state.ListObjects(query));
+    for (const ObjectRecord& r : page.records) {
+      if (r.finished_at < since) continue;
+      ++report->failures_total;
+      if (report->failures.size() < kMaxListedFailures)
+        report->failures.push_back(SyncFailure{r.key, r.last_error, r.attempts});
+    }
+    if (page.next_start_after.empty()) return Status::Ok();
+    query.start_after = page.next_start_after;
+  }
+}
+
+Result<SyncReport> SyncEngine::Sync() {
+  const auto started = std::chrono::steady_clock::now();
+  const TimePoint since = std::chrono::time_point_cast<std::chrono::seconds>(
+      std::chrono::system_clock::now());
+  DTH_ASSIGN_OR_RETURN(int64_t purged, stores_.queue.Purge(options_.task_id));
+  if (purged > 0) spdlog::info("dropped {} jobs left by an earlier run", purged);
+  DTH_ASSIGN_OR_RETURN(int64_t run_id, stores_.state.StartRun(options_.task_id));
+  Result<FinderTotals> plan = FinderTotals{};
+  std::thread finder([&] { plan = Plan(/*enqueue=*/true, nullptr); });
+  Status work = Work(/*until_idle=*/true);
+  finder.join();
+  if (!plan.ok()) {
+    Stop();
+    return plan.status();
+  }
+  DTH_RETURN_IF_ERROR(work);
+  SyncReport report;
+  report.plan = *plan;
+  report.run_id = run_id;
+  report.copied_objects = progress_.copied_objects;
+  report.copied_bytes = progress_.copied_bytes;
+  report.deleted_objects = progress_.deleted_objects;
+  report.failed_objects = progress_.failed_objects;
+  report.parts_sent = progress_.parts_sent;
+  report.parts_resumed = progress_.parts_resumed;
+  report.retried_jobs = progress_.retried_jobs;
+  DTH_RETURN_IF_ERROR(CollectFailures(since, &report));
+  RunCounters counters{static_cast<int64_t>(report.copied_objects),
+                       static_cast<int64_t>(report.copied_bytes),
+                       static_cast<int64_t>(plan->skip_objects),
+                       static_cast<int64_t>(report.failures_total),
+                       static_cast<int64_t>(report.deleted_objects)};
+  DTH_RETURN_IF_ERROR(stores_.state.AddToRun(run_id, counters));
+  DTH_RETURN_IF_ERROR(stores_.state.FinishRun(run_id));
+  report.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  return report;
+}
+
+}  // namespace dth
