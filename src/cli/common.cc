@@ -28,6 +28,25 @@ void AddConnectionFlags(CLI::App& app, GlobalOptions& g) {
       ->group("Connection");
 }
 
+void AddDestinationFlags(CLI::App* cmd, GlobalOptions& g) {
+  auto& d = g.destination;
+  cmd->add_option("--dst-provider", d.provider, "Destination provider (default: --provider)")->group("Destination");
+  cmd->add_option("--dst-endpoint", d.endpoint, "Destination endpoint (default: --endpoint)")->group("Destination");
+  cmd->add_option("--dst-region", d.region, "Destination region (default: --region)")->group("Destination");
+  cmd->add_option("--dst-profile", d.profile, "Destination profile (default: --profile)")->group("Destination");
+  cmd->add_flag("--dst-anonymous", d.anonymous, "Unsigned requests to the destination")->group("Destination");
+}
+
+ConnectionOptions MergeConnection(const ConnectionOptions& base, const ConnectionOptions& over) {
+  ConnectionOptions c = base;
+  if (!over.provider.empty()) c.provider = over.provider;
+  if (!over.endpoint.empty()) c.endpoint = over.endpoint;
+  if (!over.region.empty()) c.region = over.region;
+  if (!over.profile.empty()) c.profile = over.profile;
+  if (over.anonymous) c.anonymous = true;
+  return c;
+}
+
 const std::shared_ptr<HttpClient>& SharedHttpClient(const GlobalOptions& g) {
   if (!g.http) {
     HttpClientOptions options;

@@ -35,6 +35,7 @@ Result<FinderTotals> SyncEngine::Plan(bool enqueue,
     if (batch.empty()) return Status::Ok();
     auto sent = stores_.queue.Send(batch);
     batch.clear();
+    WakeWorkers();
     return sent.status();
   };
   auto sink = [&](const Decision& d) -> Status {
@@ -66,9 +67,15 @@ Result<FinderTotals> SyncEngine::Plan(bool enqueue,
                             options_.destination_prefix, finder, sink);
   Status flushed = flush();
   progress_.finder_done = true;
+  WakeWorkers();
   if (!totals.ok()) return totals.status();
   DTH_RETURN_IF_ERROR(flushed);
   return totals;
+}
+
+void SyncEngine::WakeWorkers() {
+  { std::lock_guard lock(wake_mu_); }
+  wake_.notify_all();
 }
 
 std::chrono::seconds SyncEngine::RetryDelay(int receive_count) const {
@@ -101,7 +108,8 @@ void SyncEngine::WorkerLoop(bool until_idle) {
         auto stats = stores_.queue.Stats();
         if (stats.ok() && stats->waiting == 0 && stats->in_flight == 0) return;
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::unique_lock lock(wake_mu_);
+      wake_.wait_for(lock, std::chrono::milliseconds(50));
       continue;
     }
     const Lease& lease = leases->front();
@@ -148,8 +156,11 @@ void SyncEngine::HeartbeatLoop() {
       std::chrono::milliseconds(options_.visibility) / 3, std::chrono::milliseconds(200));
   auto next = std::chrono::steady_clock::now() + period;
   while (!workers_done_) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (std::chrono::steady_clock::now() < next) continue;
+    {
+      std::unique_lock lock(wake_mu_);
+      wake_.wait_for(lock, std::chrono::milliseconds(100), [this] { return workers_done_.load(); });
+    }
+    if (workers_done_ || std::chrono::steady_clock::now() < next) continue;
     next += period;
     std::lock_guard lock(leases_mu_);
     for (const Lease* lease : active_) {
@@ -167,7 +178,11 @@ Status SyncEngine::Work(bool until_idle) {
     workers.emplace_back([this, until_idle] { WorkerLoop(until_idle); });
   }
   for (auto& t : workers) t.join();
-  workers_done_ = true;
+  {
+    std::lock_guard lock(wake_mu_);
+    workers_done_ = true;
+  }
+  wake_.notify_all();
   heartbeat.join();
   std::lock_guard lock(leases_mu_);
   return fatal_;

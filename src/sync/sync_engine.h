@@ -10,6 +10,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <functional>
 #include <string>
 #include <vector>
@@ -74,6 +76,11 @@ class SyncEngine {
   JobRunner runner_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> workers_done_{false};
+
+  // Wakes idle workers when jobs were queued or the planning ended.
+  void WakeWorkers();
+  std::mutex wake_mu_;
+  std::condition_variable wake_;
 
   // Leases being worked on, renewed by the heartbeat.
   std::mutex leases_mu_;
