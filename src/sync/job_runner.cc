@@ -94,17 +94,20 @@ Status JobRunner::StartGiant(const SyncJob& job, const ObjectHead& head, int att
   if (!found.ok() && found.status().code() != Code::kNotFound) return found.status();
   if (found.ok() && found->source_etag == head.info.etag && found->part_size == plan.part_size &&
       found->part_count == plan.part_count) {
+    upload_id = found->upload_id;
+    for (const PartRecord& p : found->parts) present.push_back(PartInfo{p.part_number, p.etag, 0});
     if (f.list_multipart_uploads) {
+      // The destination knows best (a crash may come between UploadPart and RecordPart);
+      // a server without ListParts leaves the recorded parts standing.
       auto listed = dst.ListParts(dst_key, found->upload_id);
       if (listed.ok()) {
-        upload_id = found->upload_id;
         present = *listed;
-      } else if (listed.status().code() != Code::kNotFound) {
+      } else if (listed.status().code() == Code::kNotFound) {
+        upload_id.clear();  // completed or aborted meanwhile
+        present.clear();
+      } else if (listed.status().retryable()) {
         return listed.status();
       }
-    } else {
-      upload_id = found->upload_id;
-      for (const PartRecord& p : found->parts) present.push_back(PartInfo{p.part_number, p.etag, 0});
     }
   } else if (found.ok()) {
     (void)dst.AbortMultipartUpload(dst_key, found->upload_id);  // an older version's upload

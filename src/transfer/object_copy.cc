@@ -101,9 +101,9 @@ Result<MultipartState> StartOrResume(ObjectStore& destination, const std::string
           present = *listed;
         } else if (listed.status().code() == Code::kNotFound) {
           alive = false;  // completed or aborted meanwhile
-        } else {
+        } else if (listed.status().retryable()) {
           return listed.status();
-        }
+        }  // else a server without ListParts: the journal's parts stand
       }
       if (alive) {
         state.upload_id = found->upload_id;
