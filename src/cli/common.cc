@@ -21,6 +21,10 @@ void AddConnectionFlags(CLI::App& app, GlobalOptions& g) {
                "Sign request bodies with SHA-256 (default: UNSIGNED-PAYLOAD, integrity from Content-MD5)")
       ->group("Connection");
   app.add_flag("--requester-pays", c.requester_pays, "Accept requester-pays charges")->group("Connection");
+  app.add_option("--body-checksum", c.body_checksum,
+                 "How object bytes are checked by the server: sha256 (signed payload) or md5 "
+                 "(Content-MD5); default: sha256 where the provider checks it, else md5")
+      ->group("Connection");
   app.add_flag("--no-verify-tls", g.no_verify_tls, "Do not verify TLS certificates (test endpoints only)")
       ->group("Connection");
   app.add_option("--retries", g.retries, "Retries for throttled, 5xx and network errors")
@@ -44,6 +48,7 @@ ConnectionOptions MergeConnection(const ConnectionOptions& base, const Connectio
   if (!over.region.empty()) c.region = over.region;
   if (!over.profile.empty()) c.profile = over.profile;
   if (over.anonymous) c.anonymous = true;
+  if (!over.body_checksum.empty()) c.body_checksum = over.body_checksum;
   return c;
 }
 

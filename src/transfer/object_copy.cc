@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "transfer/buffer_pool.h"
 #include "transfer/byte_pipe.h"
 #include "transfer/part_size.h"
 
@@ -54,8 +55,7 @@ Result<std::string> CopyPart(ObjectStore& source, const std::string& source_key,
     return destination.UploadPartCopy(destination_key, upload_id, part_number, src);
   }
   BudgetHold hold(options.budget, length);
-  StringSink sink;
-  sink.str().reserve(length);
+  PooledSink sink(BufferPool::Shared(), length);
   DTH_RETURN_IF_ERROR(source.Get(source_key, GetOptions{range, source_etag}, sink));
   if (sink.str().size() != length)
     return Corruption("short read of " + source_key + " part " + std::to_string(part_number) +
@@ -232,8 +232,7 @@ Status CopyBuffered(ObjectStore& source, const std::string& source_key, ObjectSt
                     uint64_t size_hint, const Tags* tags, const CopyOptions& options,
                     CopyResult* result) {
   BudgetHold hold(options.budget, size_hint);
-  StringSink sink;
-  sink.str().reserve(size_hint);
+  PooledSink sink(BufferPool::Shared(), size_hint);
   DTH_RETURN_IF_ERROR(source.Get(source_key, GetOptions{std::nullopt, if_match}, sink, head));
   if (sink.str().size() != head->info.size)
     return Corruption("short read of " + source_key + ": got " + std::to_string(sink.str().size()) +

@@ -77,8 +77,12 @@ class SqliteDb {
 
  private:
   explicit SqliteDb(sqlite3* db) : db_(db) {}
+  // Waits for a lock held by another connection in short sleeps (SQLite's own busy
+  // timeout sleeps up to 100 ms at a time, which stalls many threads sharing a file).
+  static int OnBusy(void* self, int attempts);
 
   sqlite3* db_;
+  int64_t busy_timeout_us_ = 0;
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
 };
 
