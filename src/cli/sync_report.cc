@@ -60,10 +60,11 @@ void PrintReport(std::FILE* out, const std::string& task_id, const SyncReport& r
   const double secs = std::chrono::duration<double>(report.elapsed).count();
   const double rate = secs > 0 ? static_cast<double>(report.copied_bytes) / secs : 0;
   std::fprintf(out,
-               "%s: copied %llu objects (%s) in %.2f s (%s/s); deleted %llu; skipped %llu%s; "
-               "failed %llu\n",
+               "%s: copied %llu objects (%s) in %.2f s (%s/s, %.0f objects/s); deleted %llu; "
+               "skipped %llu%s; failed %llu\n",
                task_id.c_str(), static_cast<unsigned long long>(report.copied_objects),
                Size(report.copied_bytes).c_str(), secs, Size(static_cast<uint64_t>(rate)).c_str(),
+               secs > 0 ? static_cast<double>(report.copied_objects) / secs : 0.0,
                static_cast<unsigned long long>(report.deleted_objects),
                static_cast<unsigned long long>(report.plan.skip_objects),
                ReasonCounts(report.plan, Action::kSkip).c_str(),

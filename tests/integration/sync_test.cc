@@ -138,6 +138,20 @@ TEST_P(SyncServerTest, MixedSizesArriveIdenticalAndASecondRunCopiesNothing) {
   ExpectIdentical(*src_, *dst_);
 }
 
+TEST_P(SyncServerTest, ServerSideCopiesWithinOneEndpoint) {
+  PutOptions meta;
+  meta.metadata.content_type = "text/csv";
+  meta.metadata.user["k"] = "v";
+  ASSERT_TRUE(PutString(*src_, "small.csv", "a,b\n", meta).ok());
+  ASSERT_TRUE(PutString(*src_, "big", Bytes(11u << 20, 'b'), meta).ok());   // giant: part copies
+  options_.copy.server_side = true;
+  options_.copy.server_side_source_bucket = src_->client().config().bucket;
+  SyncReport report = Sync(*src_, *dst_);
+  EXPECT_TRUE(report.ok());
+  EXPECT_EQ(report.copied_objects, 2u);
+  ExpectIdentical(*src_, *dst_);
+}
+
 TEST_P(SyncServerTest, AnObjectThatKeepsFailingIsDeadLetteredWhileTheOthersComplete) {
   testing::ServerEnv env;
   testing::FindServer(GetParam(), &env);
