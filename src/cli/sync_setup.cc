@@ -197,8 +197,10 @@ Result<OpenedTask> OpenTask(const SyncArgs& args, const GlobalOptions& g) {
   }
   QueueOptions queue_options;
   queue_options.max_receives = task.options.max_receives;
-  DTH_ASSIGN_OR_RETURN(task.queue, SqliteQueue::Open(task.state_path, queue_options));
-  DTH_ASSIGN_OR_RETURN(task.state, SqliteStateStore::Open(task.state_path));
+  // One connection for both: they never wait for each other's locks in this process.
+  DTH_ASSIGN_OR_RETURN(auto conn, SqliteConnection::Open(task.state_path));
+  DTH_ASSIGN_OR_RETURN(task.queue, SqliteQueue::Open(conn, queue_options));
+  DTH_ASSIGN_OR_RETURN(task.state, SqliteStateStore::Open(conn));
   return task;
 }
 

@@ -79,6 +79,14 @@ Status JobRunner::RunObject(const SyncJob& job, int attempt) {
   progress_.parts_resumed += static_cast<uint64_t>(result->parts_resumed);
   ObjectRecord record{options_.task_id, job.key, result->bytes, result->source_etag,
                       ObjectStatus::kDone, attempt, "", result->bytes, started, Now()};
+  return RecordDone(std::move(record));
+}
+
+Status JobRunner::RecordDone(ObjectRecord record) {
+  if (done_recorder_) {
+    done_recorder_(std::move(record));
+    return Status::Ok();
+  }
   return stores_.state.UpsertObject(record);
 }
 
@@ -209,9 +217,8 @@ Status JobRunner::CompleteGiant(const SyncJob& job, const std::string& upload_id
   DTH_RETURN_IF_ERROR(stores_.state.DeleteUpload(options_.task_id, job.key));
   progress_.copied_objects += 1;
   progress_.copied_bytes += job.size;
-  return stores_.state.UpsertObject(ObjectRecord{options_.task_id, job.key, job.size,
-                                                 upload.source_etag, ObjectStatus::kDone, 1, "",
-                                                 job.size, started, Now()});
+  return RecordDone(ObjectRecord{options_.task_id, job.key, job.size, upload.source_etag,
+                                 ObjectStatus::kDone, 1, "", job.size, started, Now()});
 }
 
 Status JobRunner::RunDelete(const SyncJob& job) {

@@ -7,6 +7,7 @@
 // Thread-safety: Run, RecordRetry and GiveUp may be called from many threads at once.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "queue/job_queue.h"
@@ -31,6 +32,12 @@ class JobRunner {
   JobRunner(SyncStores stores, const SyncOptions& options, SyncProgress& progress,
             ByteBudget& budget);
 
+  // Where "done" records go: by default straight to the state store; the engine batches
+  // them with the acknowledgements of their jobs.
+  void SetDoneRecorder(std::function<void(ObjectRecord)> recorder) {
+    done_recorder_ = std::move(recorder);
+  }
+
   // Runs one job. OK: done (acknowledge it). An error: this attempt failed.
   Status Run(const Lease& lease);
   // A failed attempt that will be retried: keeps the error on the object's record.
@@ -51,6 +58,9 @@ class JobRunner {
     return options_.destination_prefix + key;
   }
 
+  Status RecordDone(ObjectRecord record);
+
+  std::function<void(ObjectRecord)> done_recorder_;
   SyncStores stores_;
   const SyncOptions& options_;
   SyncProgress& progress_;

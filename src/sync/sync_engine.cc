@@ -17,7 +17,12 @@ SyncEngine::SyncEngine(SyncStores stores, SyncOptions options)
     : stores_(stores),
       options_(std::move(options)),
       budget_(options_.memory_budget),
-      runner_(stores_, options_, progress_, budget_) {}
+      runner_(stores_, options_, progress_, budget_) {
+  runner_.SetDoneRecorder([this](ObjectRecord record) {
+    std::lock_guard lock(done_mu_);
+    done_records_.push_back(std::move(record));
+  });
+}
 
 Result<FinderTotals> SyncEngine::Plan(bool enqueue,
                                       const std::function<void(const Decision&)>& observer) {
@@ -31,7 +36,15 @@ Result<FinderTotals> SyncEngine::Plan(bool enqueue,
     return RecordedTransfer{record->source_etag, record->status == ObjectStatus::kDone};
   };
   std::vector<Job> batch;
+  std::vector<ObjectRecord> pending;
   auto flush = [&]() -> Status {
+    // Records first: a worker that finishes a job must find its pending record there,
+    // never have its done record overwritten by it.
+    if (!pending.empty()) {
+      Status recorded = state.UpsertObjects(pending);
+      pending.clear();
+      DTH_RETURN_IF_ERROR(recorded);
+    }
     if (batch.empty()) return Status::Ok();
     auto sent = stores_.queue.Send(batch);
     batch.clear();
@@ -53,9 +66,8 @@ Result<FinderTotals> SyncEngine::Plan(bool enqueue,
       job = SyncJob{SyncJobKind::kObject, d.source->key, d.source->size, d.source->etag, "", 0};
       // Pending until a worker finishes it: a run that dies leaves it "unfinished", so
       // the next run copies it again whatever the sizes say.
-      DTH_RETURN_IF_ERROR(state.UpsertObject(ObjectRecord{task, d.source->key, d.source->size,
-                                                          d.source->etag, ObjectStatus::kPending,
-                                                          0, "", 0, {}, {}}));
+      pending.push_back(ObjectRecord{task, d.source->key, d.source->size, d.source->etag,
+                                     ObjectStatus::kPending, 0, "", 0, {}, {}});
     } else {
       job = SyncJob{SyncJobKind::kDelete, d.destination->key, d.destination->size, "", "", 0};
     }
@@ -123,11 +135,9 @@ void SyncEngine::WorkerLoop(bool until_idle) {
       active_.erase(std::find(active_.begin(), active_.end(), &lease));
     }
     if (st.ok()) {
-      Status deleted = stores_.queue.Delete(lease);
-      if (!deleted.ok() && deleted.code() != Code::kPreconditionFailed) {
-        spdlog::warn("job queue: {}", deleted.ToString());
-        NoteQueueError(deleted);
-      }
+      std::lock_guard lock(done_mu_);
+      done_leases_.push_back(lease);
+      if (done_leases_.size() >= 128) done_cv_.notify_one();
       continue;
     }
     const bool last = lease.receive_count >= options_.max_receives || st.code() == Code::kCorruption;
@@ -149,6 +159,41 @@ void SyncEngine::WorkerLoop(bool until_idle) {
         lease, last ? std::chrono::seconds(0) : RetryDelay(lease.receive_count));
     if (!changed.ok() && changed.code() != Code::kPreconditionFailed) NoteQueueError(changed);
   }
+}
+
+void SyncEngine::FlushDone() {
+  std::vector<ObjectRecord> records;
+  std::vector<Lease> leases;
+  {
+    std::lock_guard lock(done_mu_);
+    records.swap(done_records_);
+    leases.swap(done_leases_);
+  }
+  if (!records.empty()) {
+    Status st = stores_.state.UpsertObjects(records);
+    if (!st.ok()) {
+      spdlog::warn("state store: {}", st.ToString());
+      NoteQueueError(st);
+      return;  // the jobs stay leased: their leases lapse and they are copied again
+    }
+  }
+  Status st = stores_.queue.DeleteBatch(leases);
+  if (!st.ok()) {
+    spdlog::warn("job queue: {}", st.ToString());
+    NoteQueueError(st);
+  }
+}
+
+void SyncEngine::CommitLoop() {
+  while (!workers_done_) {
+    {
+      std::unique_lock lock(done_mu_);
+      done_cv_.wait_for(lock, std::chrono::milliseconds(20),
+                        [this] { return workers_done_.load() || done_leases_.size() >= 128; });
+    }
+    FlushDone();
+  }
+  FlushDone();
 }
 
 void SyncEngine::HeartbeatLoop() {
@@ -173,6 +218,7 @@ void SyncEngine::HeartbeatLoop() {
 Status SyncEngine::Work(bool until_idle) {
   workers_done_ = false;
   std::thread heartbeat([this] { HeartbeatLoop(); });
+  std::thread committer([this] { CommitLoop(); });
   std::vector<std::thread> workers;
   for (int i = 0; i < std::max(1, options_.workers); ++i) {
     workers.emplace_back([this, until_idle] { WorkerLoop(until_idle); });
@@ -183,7 +229,12 @@ Status SyncEngine::Work(bool until_idle) {
     workers_done_ = true;
   }
   wake_.notify_all();
+  {
+    std::lock_guard lock(done_mu_);  // the committer checks workers_done_ under done_mu_
+  }
+  done_cv_.notify_all();
   heartbeat.join();
+  committer.join();
   std::lock_guard lock(leases_mu_);
   return fatal_;
 }

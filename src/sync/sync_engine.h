@@ -77,6 +77,15 @@ class SyncEngine {
   std::atomic<bool> stop_{false};
   std::atomic<bool> workers_done_{false};
 
+  // Finished work is acknowledged in batches: done records, then the jobs' deletions,
+  // each in one transaction, every 20 ms (a crash in between copies those objects again).
+  void CommitLoop();
+  void FlushDone();
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  std::vector<ObjectRecord> done_records_;  // guarded by done_mu_
+  std::vector<Lease> done_leases_;          // guarded by done_mu_
+
   // Wakes idle workers when jobs were queued or the planning ended.
   void WakeWorkers();
   std::mutex wake_mu_;

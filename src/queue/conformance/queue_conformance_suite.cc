@@ -140,6 +140,21 @@ TEST_P(QueueConformance, Stats) {
   EXPECT_EQ(stats.in_flight, 0);
 }
 
+TEST_P(QueueConformance, DeleteBatchSkipsStaleReceipts) {
+  MustSend({MakeJob("a"), MakeJob("b"), MakeJob("c")});
+  auto leases = MustReceive(queue(), 3, seconds(30));
+  ASSERT_EQ(leases.size(), 3u);
+  // c's lease lapses and c is received again: the first receipt is stale.
+  clock_.Advance(seconds(31));
+  auto again = MustReceive(queue(), 3, seconds(30));
+  ASSERT_EQ(again.size(), 3u);
+  std::vector<Lease> batch = {again[0], again[1], leases[2]};
+  ASSERT_TRUE(queue().DeleteBatch(batch).ok());
+  QueueStats stats = MustStats();
+  EXPECT_EQ(stats.in_flight, 1) << "the stale receipt must not delete the job";
+  EXPECT_TRUE(queue().DeleteBatch({}).ok());
+}
+
 TEST_P(QueueConformance, PurgeDropsOneTasksWaitingAndLeasedJobs) {
   MustSend({MakeJob("a"), MakeJob("b"), MakeJob("x", "other")});
   ASSERT_EQ(MustReceive(queue(), 3, seconds(300)).size(), 3u);  // all leased

@@ -108,6 +108,13 @@ int SqliteDb::OnBusy(void* self, int attempts) {
   return 1;
 }
 
+Result<std::shared_ptr<SqliteConnection>> SqliteConnection::Open(
+    const std::string& path, std::chrono::milliseconds busy_timeout) {
+  auto conn = std::make_shared<SqliteConnection>();
+  DTH_ASSIGN_OR_RETURN(conn->db, SqliteDb::Open(path, busy_timeout));
+  return conn;
+}
+
 SqliteDb::~SqliteDb() {
   for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
   sqlite3_close_v2(db_);

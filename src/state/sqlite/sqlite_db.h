@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -84,6 +85,16 @@ class SqliteDb {
   sqlite3* db_;
   int64_t busy_timeout_us_ = 0;
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
+// One connection and the mutex that serialises its use. A process's queue and state
+// store share one, so they never wait for each other's file locks (SQLite allows one
+// writer per file; two connections in one process would take turns through sleeps).
+struct SqliteConnection {
+  std::mutex mu;
+  std::unique_ptr<SqliteDb> db;
+  static Result<std::shared_ptr<SqliteConnection>> Open(
+      const std::string& path, std::chrono::milliseconds busy_timeout = std::chrono::seconds(30));
 };
 
 // A transaction, rolled back on destruction unless Commit() succeeded. Begin() is
