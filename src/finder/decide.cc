@@ -33,6 +33,14 @@ const char* ReasonName(Reason reason) {
   return "?";
 }
 
+std::string SourceVersion(const ObjectInfo& source) {
+  if (!source.etag.empty()) return source.etag;
+  if (source.last_modified == TimePoint{}) return "";
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+      source.last_modified.time_since_epoch());
+  return "mtime:" + std::to_string(ms.count());
+}
+
 bool IsPlainMd5Etag(const std::string& etag) {
   if (etag.size() != 32) return false;
   for (char c : etag) {
@@ -80,8 +88,9 @@ Decision Decide(const JoinedPair& pair, const DecideOptions& options) {
   if (options.recorded_etag) {
     std::optional<RecordedTransfer> recorded = options.recorded_etag(src->key);
     if (recorded && !recorded->finished) return Make(pair, Action::kCopy, Reason::kUnfinished);
-    // An empty source ETag (the store cannot tell) never counts as a change.
-    if (recorded && !src->etag.empty() && recorded->source_etag != src->etag) {
+    // A source whose version cannot be told never counts as changed.
+    const std::string version = recorded ? SourceVersion(*src) : std::string();
+    if (recorded && !version.empty() && recorded->source_etag != version) {
       return Make(pair, Action::kCopy, Reason::kSourceChanged);
     }
   }

@@ -68,6 +68,11 @@ struct Decision {
   const std::string& key() const { return source ? source->key : destination->key; }
 };
 
+// What identifies the listed version of a source object: its ETag, or, for a store that
+// cannot tell one cheaply (a local directory's files not written by dth),
+// "mtime:<ms since the epoch>". "" when neither is known.
+std::string SourceVersion(const ObjectInfo& source);
+
 // True for a 32-hex-digit ETag (a single-part, unencrypted object's MD5).
 bool IsPlainMd5Etag(const std::string& etag);
 

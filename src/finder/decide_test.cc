@@ -79,6 +79,22 @@ TEST(FinderDecideTest, CopyWhenTheRecordedTransferNeverFinished) {
   EXPECT_STREQ(ReasonName(Reason::kUnfinished), "unfinished");
 }
 
+TEST(FinderDecideTest, ASourceWithoutETagsIsVersionedByItsModificationTime) {
+  ObjectInfo src = Obj("k", 3, "");
+  src.last_modified = TimePoint(std::chrono::milliseconds(1700000000123));
+  EXPECT_EQ(SourceVersion(src), "mtime:1700000000123");
+  EXPECT_EQ(SourceVersion(Obj("k", 3, "abc")), "abc");
+  EXPECT_EQ(SourceVersion(Obj("k", 3, "")), "");
+  DecideOptions options;
+  std::string recorded = "mtime:1700000000123";
+  options.recorded_etag = [&](const std::string&) -> std::optional<RecordedTransfer> {
+    return RecordedTransfer{recorded};
+  };
+  Expect(Case{src, Obj("k", 3, "x")}.Run(options), Action::kSkip, Reason::kUnchanged);
+  recorded = "mtime:1600000000000";  // rewritten since, with the same size
+  Expect(Case{src, Obj("k", 3, "x")}.Run(options), Action::kCopy, Reason::kSourceChanged);
+}
+
 TEST(FinderDecideTest, NewerMode) {
   ObjectInfo src = Obj("k", 3);
   ObjectInfo dst = Obj("k", 3);

@@ -77,7 +77,10 @@ Status JobRunner::RunObject(const SyncJob& job, int attempt) {
   progress_.copied_bytes += result->bytes;
   progress_.parts_sent += static_cast<uint64_t>(result->parts_sent);
   progress_.parts_resumed += static_cast<uint64_t>(result->parts_resumed);
-  ObjectRecord record{options_.task_id, job.key, result->bytes, result->source_etag,
+  // The version the next run will compare with: the ETag copied, or the listed mtime
+  // version of a source without ETags.
+  ObjectRecord record{options_.task_id, job.key, result->bytes,
+                      job.version.empty() ? result->source_etag : job.version,
                       ObjectStatus::kDone, attempt, "", result->bytes, started, Now()};
   return RecordDone(std::move(record));
 }
@@ -137,7 +140,7 @@ Status JobRunner::StartGiant(const SyncJob& job, const ObjectHead& head, int att
   // Parts the destination already holds are recorded (a crash may have come between
   // UploadPart and RecordPart); when that completes the count, complete now.
   std::vector<bool> have(static_cast<size_t>(plan.part_count) + 1, false);
-  SyncJob as_part{SyncJobKind::kPart, job.key, head.info.size, "", upload_id, 0};
+  SyncJob as_part{SyncJobKind::kPart, job.key, head.info.size, "", upload_id, 0, job.version};
   for (const PartInfo& p : present) {
     if (p.part_number < 1 || p.part_number > plan.part_count || p.etag.empty()) continue;
     have[static_cast<size_t>(p.part_number)] = true;
@@ -217,7 +220,8 @@ Status JobRunner::CompleteGiant(const SyncJob& job, const std::string& upload_id
   DTH_RETURN_IF_ERROR(stores_.state.DeleteUpload(options_.task_id, job.key));
   progress_.copied_objects += 1;
   progress_.copied_bytes += job.size;
-  return RecordDone(ObjectRecord{options_.task_id, job.key, job.size, upload.source_etag,
+  return RecordDone(ObjectRecord{options_.task_id, job.key, job.size,
+                                 job.version.empty() ? upload.source_etag : job.version,
                                  ObjectStatus::kDone, 1, "", job.size, started, Now()});
 }
 
@@ -232,7 +236,7 @@ Status JobRunner::SendObjectJobAgain(const SyncJob& job) {
   DTH_RETURN_IF_ERROR(stores_.state.UpsertObject(ObjectRecord{
       options_.task_id, job.key, job.size, "", ObjectStatus::kPending, 0,
       "the source changed during the copy", 0, {}, {}}));
-  SyncJob again{SyncJobKind::kObject, job.key, job.size, "", "", 0};
+  SyncJob again{SyncJobKind::kObject, job.key, job.size, "", "", 0, ""};
   return stores_.queue.Send({ToQueueJob(options_.task_id, again)}).status();
 }
 

@@ -63,13 +63,14 @@ Result<FinderTotals> SyncEngine::Plan(bool enqueue,
     if (!enqueue) return Status::Ok();
     SyncJob job;
     if (d.action == Action::kCopy) {
-      job = SyncJob{SyncJobKind::kObject, d.source->key, d.source->size, d.source->etag, "", 0};
+      job = SyncJob{SyncJobKind::kObject, d.source->key, d.source->size, d.source->etag, "", 0,
+                    d.source->etag.empty() ? SourceVersion(*d.source) : ""};
       // Pending until a worker finishes it: a run that dies leaves it "unfinished", so
       // the next run copies it again whatever the sizes say.
-      pending.push_back(ObjectRecord{task, d.source->key, d.source->size, d.source->etag,
+      pending.push_back(ObjectRecord{task, d.source->key, d.source->size, SourceVersion(*d.source),
                                      ObjectStatus::kPending, 0, "", 0, {}, {}});
     } else {
-      job = SyncJob{SyncJobKind::kDelete, d.destination->key, d.destination->size, "", "", 0};
+      job = SyncJob{SyncJobKind::kDelete, d.destination->key, d.destination->size, "", "", 0, ""};
     }
     batch.push_back(ToQueueJob(task, job));
     if (static_cast<int>(batch.size()) >= kSendBatch) return flush();

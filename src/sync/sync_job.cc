@@ -22,6 +22,7 @@ std::string EncodeSyncJob(const SyncJob& job) {
   j["key"] = job.key;
   j["size"] = job.size;
   if (!job.etag.empty()) j["etag"] = job.etag;
+  if (!job.version.empty()) j["version"] = job.version;
   if (job.kind == SyncJobKind::kPart) {
     j["upload"] = job.upload_id;
     j["part"] = job.part_number;
@@ -65,6 +66,11 @@ Result<SyncJob> DecodeSyncJob(const std::string& body) {
   auto size = j.find("size");
   if (size == j.end() || !size->is_number_unsigned()) return bad("no size");
   job.size = size->get<uint64_t>();
+  auto version = j.find("version");
+  if (version != j.end()) {
+    if (!version->is_string()) return bad("version is not a string");
+    job.version = version->get<std::string>();
+  }
   auto etag = j.find("etag");
   if (etag != j.end()) {
     if (!etag->is_string()) return bad("etag is not a string");

@@ -21,6 +21,9 @@ struct SyncJob {
   std::string etag;        // kObject: as listed
   std::string upload_id;   // kPart
   int part_number = 0;     // kPart
+  // kObject, kPart: the listed version (finder/decide SourceVersion) when it is not the
+  // ETag ("mtime:..."); recorded on success so the next run can tell a rewrite.
+  std::string version;
   bool operator==(const SyncJob&) const = default;
 };
 

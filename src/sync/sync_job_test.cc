@@ -6,9 +6,9 @@ namespace dth {
 namespace {
 
 TEST(SyncJobTest, RoundTripsEveryKind) {
-  SyncJob object{SyncJobKind::kObject, "dir/ä b+%.txt", 123, "abc", "", 0};
-  SyncJob part{SyncJobKind::kPart, "big", 1u << 30, "", "upload-1", 7};
-  SyncJob del{SyncJobKind::kDelete, "gone", 5, "", "", 0};
+  SyncJob object{SyncJobKind::kObject, "dir/ä b+%.txt", 123, "abc", "", 0, "mtime:17"};
+  SyncJob part{SyncJobKind::kPart, "big", 1u << 30, "", "upload-1", 7, ""};
+  SyncJob del{SyncJobKind::kDelete, "gone", 5, "", "", 0, ""};
   for (const SyncJob& job : {object, part, del}) {
     auto decoded = DecodeSyncJob(EncodeSyncJob(job));
     ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
@@ -30,10 +30,10 @@ TEST(SyncJobTest, MalformedBodiesAreCorruptionNotCrashes) {
 }
 
 TEST(SyncJobTest, DedupKeysSeparateKindsAndParts) {
-  Job a = ToQueueJob("t", SyncJob{SyncJobKind::kObject, "k", 1, "e", "", 0});
-  Job b = ToQueueJob("t", SyncJob{SyncJobKind::kDelete, "k", 1, "", "", 0});
-  Job c = ToQueueJob("t", SyncJob{SyncJobKind::kPart, "k", 0, "", "u", 1});
-  Job d = ToQueueJob("t", SyncJob{SyncJobKind::kPart, "k", 0, "", "u", 2});
+  Job a = ToQueueJob("t", SyncJob{SyncJobKind::kObject, "k", 1, "e", "", 0, ""});
+  Job b = ToQueueJob("t", SyncJob{SyncJobKind::kDelete, "k", 1, "", "", 0, ""});
+  Job c = ToQueueJob("t", SyncJob{SyncJobKind::kPart, "k", 0, "", "u", 1, ""});
+  Job d = ToQueueJob("t", SyncJob{SyncJobKind::kPart, "k", 0, "", "u", 2, ""});
   EXPECT_NE(a.dedup_key, b.dedup_key);
   EXPECT_NE(c.dedup_key, d.dedup_key);
   EXPECT_NE(a.dedup_key, c.dedup_key);
