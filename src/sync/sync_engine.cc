@@ -52,6 +52,7 @@ Result<FinderTotals> SyncEngine::Plan(bool enqueue,
     return sent.status();
   };
   auto sink = [&](const Decision& d) -> Status {
+    if (stop_) return Status(Code::kCancelled, "interrupted; run the same sync again to resume");
     if (observer) observer(d);
     if (d.action == Action::kSkip) return Status::Ok();
     if (d.action == Action::kCopy) {
@@ -273,6 +274,7 @@ Result<SyncReport> SyncEngine::Sync() {
     return plan.status();
   }
   DTH_RETURN_IF_ERROR(work);
+  if (stop_) return Status(Code::kCancelled, "interrupted; run the same sync again to resume");
   SyncReport report;
   report.plan = *plan;
   report.run_id = run_id;

@@ -292,5 +292,20 @@ TEST_F(SyncEngineTest, StaleJobsOfADeadRunDoNotHoldTheNextRunUp) {
   EXPECT_EQ(report.plan.count(Reason::kMissing), 1u);
 }
 
+TEST_F(SyncEngineTest, AStoppedSyncReportsInterruptedAndTheNextRunFinishes) {
+  for (int i = 0; i < 10; ++i) Put(src_, "k" + std::to_string(i), "v");
+  {
+    SyncEngine engine(SyncStores{src_, dst_, *queue_, *state_}, options_);
+    engine.Stop();  // as Ctrl-C does
+    auto report = engine.Sync();
+    ASSERT_FALSE(report.ok());
+    EXPECT_EQ(report.status().code(), Code::kCancelled);
+    EXPECT_NE(report.status().message().find("run the same sync again"), std::string::npos);
+  }
+  SyncReport next = MustSync();
+  EXPECT_EQ(next.copied_objects, 10u);
+  ExpectIdentical();
+}
+
 }  // namespace
 }  // namespace dth
