@@ -9,6 +9,7 @@ namespace dth {
 namespace {
 
 constexpr int kSendBatch = 256;
+constexpr int kReceiveBatch = 8;
 constexpr int kMaxListedFailures = 1000;
 
 }  // namespace
@@ -108,9 +109,39 @@ Status SyncEngine::NoteQueueError(const Status& st) {
   return fatal_;
 }
 
+Result<std::vector<Lease>> SyncEngine::TakeLeases() {
+  {
+    std::lock_guard lock(feed_mu_);
+    if (!feed_.empty()) {
+      std::vector<Lease> one;
+      one.push_back(std::move(feed_.front()));
+      feed_.pop_front();
+      return one;
+    }
+  }
+  // One receive leases a few jobs; the others wait here for the next idle worker.
+  DTH_ASSIGN_OR_RETURN(std::vector<Lease> leases,
+                       stores_.queue.Receive(kReceiveBatch, options_.visibility));
+  if (leases.size() > 1) {
+    std::lock_guard lock(feed_mu_);
+    for (size_t i = 1; i < leases.size(); ++i) feed_.push_back(std::move(leases[i]));
+    leases.resize(1);
+  }
+  return leases;
+}
+
+void SyncEngine::ReleaseFed() {
+  std::deque<Lease> left;
+  {
+    std::lock_guard lock(feed_mu_);
+    left.swap(feed_);
+  }
+  for (const Lease& lease : left) (void)stores_.queue.ChangeVisibility(lease, std::chrono::seconds(0));
+}
+
 void SyncEngine::WorkerLoop(bool until_idle) {
   while (!stop_) {
-    auto leases = stores_.queue.Receive(1, options_.visibility);
+    Result<std::vector<Lease>> leases = TakeLeases();
     if (!leases.ok()) {
       spdlog::warn("job queue: {}", leases.status().ToString());
       NoteQueueError(leases.status());
@@ -209,11 +240,15 @@ void SyncEngine::HeartbeatLoop() {
     }
     if (workers_done_ || std::chrono::steady_clock::now() < next) continue;
     next += period;
-    std::lock_guard lock(leases_mu_);
-    for (const Lease* lease : active_) {
-      Status st = stores_.queue.ChangeVisibility(*lease, options_.visibility);
-      if (!st.ok()) spdlog::debug("lease renewal: {}", st.ToString());
+    {
+      std::lock_guard lock(leases_mu_);
+      for (const Lease* lease : active_) {
+        Status st = stores_.queue.ChangeVisibility(*lease, options_.visibility);
+        if (!st.ok()) spdlog::debug("lease renewal: {}", st.ToString());
+      }
     }
+    std::lock_guard lock(feed_mu_);  // received, waiting for a worker
+    for (const Lease& lease : feed_) (void)stores_.queue.ChangeVisibility(lease, options_.visibility);
   }
 }
 
@@ -226,6 +261,7 @@ Status SyncEngine::Work(bool until_idle) {
     workers.emplace_back([this, until_idle] { WorkerLoop(until_idle); });
   }
   for (auto& t : workers) t.join();
+  ReleaseFed();  // leased but never started (after a stop): receivable again at once
   {
     std::lock_guard lock(wake_mu_);
     workers_done_ = true;

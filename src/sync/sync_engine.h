@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <functional>
 #include <string>
@@ -65,6 +66,12 @@ class SyncEngine {
 
  private:
   void WorkerLoop(bool until_idle);
+  // The next job for a worker: one handed over by another worker's receive, or a new
+  // receive of a few (fewer queue transactions than one receive per job).
+  Result<std::vector<Lease>> TakeLeases();
+  void ReleaseFed();
+  std::mutex feed_mu_;
+  std::deque<Lease> feed_;  // guarded by feed_mu_
   void HeartbeatLoop();
   Status NoteQueueError(const Status& st);
   std::chrono::seconds RetryDelay(int receive_count) const;
