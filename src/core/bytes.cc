@@ -54,11 +54,17 @@ Result<size_t> FileSource::Read(char* buf, size_t n) {
 Result<std::string> DigestSource(ByteSource& source, Hasher::Algorithm algorithm) {
   DTH_RETURN_IF_ERROR(source.Rewind());
   Hasher hasher(algorithm);
-  std::string buf(1 << 20, '\0');
+  if (std::optional<std::string_view> bytes = source.InMemory()) {
+    hasher.Update(*bytes);
+    return hasher.Final();
+  }
+  // Not zero-filled: it is written before it is read.
+  const size_t size = static_cast<size_t>(std::min<uint64_t>(source.size() + 1, 1 << 20));
+  auto buf = std::make_unique_for_overwrite<char[]>(size);
   for (;;) {
-    DTH_ASSIGN_OR_RETURN(size_t got, source.Read(buf.data(), buf.size()));
+    DTH_ASSIGN_OR_RETURN(size_t got, source.Read(buf.get(), size));
     if (got == 0) break;
-    hasher.Update(std::string_view(buf.data(), got));
+    hasher.Update(std::string_view(buf.get(), got));
   }
   DTH_RETURN_IF_ERROR(source.Rewind());
   return hasher.Final();

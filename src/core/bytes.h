@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,8 @@ class ByteSource {
   virtual Result<size_t> Read(char* buf, size_t n) = 0;
   // Back to the first byte.
   virtual Status Rewind() = 0;
+  // All the bytes, when they sit in memory (hashing them then needs no copy).
+  virtual std::optional<std::string_view> InMemory() const { return std::nullopt; }
 };
 
 class ByteSink {
@@ -37,6 +40,7 @@ class StringViewSource : public ByteSource {
   uint64_t size() const override { return data_.size(); }
   Result<size_t> Read(char* buf, size_t n) override;
   Status Rewind() override { pos_ = 0; return Status::Ok(); }
+  std::optional<std::string_view> InMemory() const override { return data_; }
 
  private:
   std::string_view data_;

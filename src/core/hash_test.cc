@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
+
+#include "core/bytes.h"
+
 namespace dth {
 namespace {
 
@@ -35,6 +40,48 @@ TEST(HashTest, HexDecodeRejectsJunk) {
   EXPECT_EQ(out, std::string("\x00\xff", 2));
   EXPECT_FALSE(HexDecode("0g", &out));
   EXPECT_FALSE(HexDecode("abc", &out));
+}
+
+}  // namespace
+}  // namespace dth
+
+namespace dth {
+namespace {
+
+// A source that only streams (not in memory), in small reads.
+class TrickleSource : public ByteSource {
+ public:
+  explicit TrickleSource(std::string data) : data_(std::move(data)) {}
+  uint64_t size() const override { return data_.size(); }
+  Result<size_t> Read(char* buf, size_t n) override {
+    size_t k = std::min({n, size_t{7}, data_.size() - pos_});
+    std::memcpy(buf, data_.data() + pos_, k);
+    pos_ += k;
+    return k;
+  }
+  Status Rewind() override {
+    pos_ = 0;
+    return Status::Ok();
+  }
+
+ private:
+  std::string data_;
+  size_t pos_ = 0;
+};
+
+TEST(DigestSourceTest, InMemoryAndStreamedSourcesHashAlikeAndAreRewound) {
+  std::string data(3 << 20, 'x');
+  for (size_t i = 0; i < data.size(); i += 4093) data[i] = static_cast<char>(i);
+  StringViewSource in_memory(data);
+  TrickleSource streamed(data.substr(0, 100000));
+  auto a = DigestSource(in_memory, Hasher::Algorithm::kSha256);
+  auto b = DigestSource(streamed, Hasher::Algorithm::kMd5);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(*a, Sha256(data));
+  EXPECT_EQ(*b, Md5(data.substr(0, 100000)));
+  char c = 0;
+  ASSERT_EQ(*streamed.Read(&c, 1), 1u);  // rewound: reads from the start
+  EXPECT_EQ(c, data[0]);
 }
 
 }  // namespace
