@@ -294,12 +294,40 @@ Status SyncEngine::CollectFailures(TimePoint since, SyncReport* report) {
   }
 }
 
+Result<int> SyncEngine::AbortStaleUploads() {
+  ObjectStore& dst = stores_.destination;
+  if (!dst.Features().multipart || !dst.Features().list_multipart_uploads) return 0;
+  DTH_ASSIGN_OR_RETURN(std::vector<MultipartUploadInfo> uploads,
+                       dst.ListMultipartUploads(options_.destination_prefix));
+  const std::string& prefix = options_.destination_prefix;
+  int aborted = 0;
+  for (const MultipartUploadInfo& u : uploads) {
+    if (u.key.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string rel = u.key.substr(prefix.size());
+    if (!stores_.state.GetObject(options_.task_id, rel).ok()) continue;  // not ours
+    auto recorded = stores_.state.FindUpload(options_.task_id, rel);
+    if (recorded.ok() && recorded->upload_id == u.upload_id) continue;  // to be resumed
+    Status st = dst.AbortMultipartUpload(u.key, u.upload_id);
+    if (!st.ok() && st.code() != Code::kNotFound) {
+      spdlog::warn("could not abort a stale upload of {}: {}", u.key, st.ToString());
+      continue;
+    }
+    ++aborted;
+  }
+  return aborted;
+}
+
 Result<SyncReport> SyncEngine::Sync() {
   const auto started = std::chrono::steady_clock::now();
   const TimePoint since = std::chrono::time_point_cast<std::chrono::seconds>(
       std::chrono::system_clock::now());
   DTH_ASSIGN_OR_RETURN(int64_t purged, stores_.queue.Purge(options_.task_id));
   if (purged > 0) spdlog::info("dropped {} jobs left by an earlier run", purged);
+  if (auto aborted = AbortStaleUploads(); !aborted.ok()) {
+    spdlog::warn("looking for stale uploads: {}", aborted.status().ToString());
+  } else if (*aborted > 0) {
+    spdlog::info("aborted {} stale multipart uploads of this task", *aborted);
+  }
   DTH_ASSIGN_OR_RETURN(int64_t run_id, stores_.state.StartRun(options_.task_id));
   Result<FinderTotals> plan = FinderTotals{};
   std::thread finder([&] { plan = Plan(/*enqueue=*/true, nullptr); });

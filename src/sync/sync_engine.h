@@ -57,6 +57,12 @@ class SyncEngine {
   // Drops the task's stale jobs, then plans and works at once; records a run.
   Result<SyncReport> Sync();
 
+  // Aborts multipart uploads at the destination for keys this task has records of
+  // that are not the upload recorded for them (left by a process that died between
+  // creating an upload and recording it, or by a re-sent create). Uploads of keys the
+  // task never recorded are someone else's and stay. Returns how many were aborted.
+  Result<int> AbortStaleUploads();
+
   // Failed records of the task finished at or after `since`.
   Status CollectFailures(TimePoint since, SyncReport* report);
 

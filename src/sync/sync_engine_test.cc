@@ -307,5 +307,22 @@ TEST_F(SyncEngineTest, AStoppedSyncReportsInterruptedAndTheNextRunFinishes) {
   ExpectIdentical();
 }
 
+TEST_F(SyncEngineTest, StaleUploadsOfTheTasksKeysAreAbortedAndOthersAreLeftAlone) {
+  Put(src_, "big", Bytes(15000, 'o'));
+  // A process died between creating an upload and recording it.
+  ASSERT_TRUE(state_->UpsertObject(ObjectRecord{"task", "big", 15000, "", ObjectStatus::kPending,
+                                                1, "", 0, {}, {}}).ok());
+  auto orphan = dst_.CreateMultipartUpload("big", {});
+  // Someone else's upload of a key this task never touched.
+  auto foreign = dst_.CreateMultipartUpload("not-ours", {});
+  ASSERT_TRUE(orphan.ok() && foreign.ok());
+  SyncReport report = MustSync();
+  EXPECT_EQ(report.copied_objects, 1u);
+  auto uploads = dst_.ListMultipartUploads("");
+  ASSERT_TRUE(uploads.ok());
+  ASSERT_EQ(uploads->size(), 1u);
+  EXPECT_EQ(uploads->front().upload_id, *foreign);
+}
+
 }  // namespace
 }  // namespace dth
