@@ -1,4 +1,7 @@
 // RegistryClient's blob operations: HEAD, GET (verified), mount, uploads.
+#include <random>
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include "core/hash.h"
@@ -122,13 +125,7 @@ Result<std::string> RegistryClient::StartUpload(const std::string& repository, c
 
 Status RegistryClient::PushBlob(const std::string& repository, const std::string& digest, ByteSource& body) {
   std::string what = "upload blob " + repository + "@" + digest;
-  bool first = true;
-  RetryPolicy policy = config_.retry;
-  return RunWithRetries(policy, [&](int) -> Status {
-    if (!first && !body.Rewind().ok()) {
-      return Status(Code::kPermanent, what + ": the body cannot be sent again");
-    }
-    first = false;
+  auto attempt = [&]() -> Status {
     DTH_ASSIGN_OR_RETURN(std::string location, StartUpload(repository, what));
     Call c;
     c.method = "PUT";
@@ -137,13 +134,21 @@ Status RegistryClient::PushBlob(const std::string& repository, const std::string
     c.body = &body;
     c.scopes = {PushScope(repository)};
     c.what = what;
-    c.replayable = false;  // a new session per attempt (this loop)
+    c.replayable = false;  // each attempt opens a new session (below)
     DTH_ASSIGN_OR_RETURN(HttpResponse resp, Do(c));
     if (resp.status != 201 && !resp.success()) return ErrorFrom(resp, what);
     const std::string* d = resp.Header("Docker-Content-Digest");
     if (d != nullptr && !d->empty() && *d != digest) return Corruption(what + ": registry stored " + *d);
     return Status::Ok();
-  });
+  };
+  // Retried only while the body can be sent again (a pipe cannot): then the first
+  // error goes back to the caller, who retries the whole copy.
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  for (int n = 1;; ++n) {
+    Status st = attempt();
+    if (st.ok() || !config_.retry.ShouldRetry(st, n) || !body.Rewind().ok()) return st;
+    std::this_thread::sleep_for(config_.retry.Delay(n, st, std::uniform_real_distribution<double>(0, 1)(rng)));
+  }
 }
 
 Status RegistryClient::PushBlobChunked(const std::string& repository, const std::string& digest,

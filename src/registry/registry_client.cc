@@ -93,7 +93,11 @@ Result<HttpResponse> RegistryClient::DoOnce(const Call& call) {
     if (resp->status != 401 || round >= 1) return resp;
     const std::string* challenge = resp->Header("WWW-Authenticate");
     if (challenge == nullptr || !auth_.OnUnauthorized(*challenge, call.scopes, had_header)) return resp;
-    if (call.body != nullptr) DTH_RETURN_IF_ERROR(call.body->Rewind());
+    if (call.body != nullptr && !call.body->Rewind().ok()) {
+      // A streamed body cannot be sent twice: the caller retries the whole copy.
+      return Status(Code::kTransient, call.what + " at " + config_.endpoint.host +
+                                          ": credentials refused mid-stream (token expired?); retry");
+    }
   }
 }
 
