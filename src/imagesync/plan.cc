@@ -30,9 +30,13 @@ ImageJob Failed(const std::string& source, Status error) {
   return job;
 }
 
+// catalog_entry: the repository came from the catalog, where distribution lists
+// repositories that hold only mounted blobs but answers NAME_UNKNOWN for their tags:
+// those have no images to copy.
 void ExpandTags(const PlanOptions& o, const std::string& repo, const std::string& label, const TagLister& tags,
-                std::vector<ImageJob>* out) {
+                bool catalog_entry, std::vector<ImageJob>* out) {
   auto listed = tags(repo);
+  if (!listed.ok() && catalog_entry && listed.status().code() == Code::kNotFound) return;
   if (!listed.ok()) {
     Status st = listed.status();
     out->push_back(Failed(label, st.Prefix("cannot list the tags of " + repo)));
@@ -75,7 +79,7 @@ Result<std::vector<ImageJob>> PlanImages(const PlanOptions& o, const RepositoryL
     }
     std::vector<std::string> sorted = *repos;
     std::sort(sorted.begin(), sorted.end());
-    for (const std::string& repo : sorted) ExpandTags(o, repo, repo + ":" + registry::kAllTags, tags, &jobs);
+    for (const std::string& repo : sorted) ExpandTags(o, repo, repo + ":" + registry::kAllTags, tags, true, &jobs);
     return jobs;
   }
   for (const std::string& entry : o.images) {
@@ -97,7 +101,7 @@ Result<std::vector<ImageJob>> PlanImages(const PlanOptions& o, const RepositoryL
       continue;
     }
     if (ref->all_tags) {
-      ExpandTags(o, ref->repository, entry, tags, &jobs);
+      ExpandTags(o, ref->repository, entry, tags, false, &jobs);
     } else {
       jobs.push_back(Job(o, ref->repository, ref->tag, ref->digest));
     }

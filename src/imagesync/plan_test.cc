@@ -95,6 +95,14 @@ TEST(PlanTest, AllModeWalksTheCatalog) {
   ASSERT_EQ(jobs.size(), 5u);  // base:1 + team/app x4; "other" has no tags
   EXPECT_EQ(jobs[0].destination(), "dr/base:1");
   EXPECT_EQ(jobs[1].destination(), "dr/team/app:latest");
+  // A catalog entry whose tags are NAME_UNKNOWN (only mounted blobs) has nothing to copy.
+  RepositoryLister with_ghost = []() -> Result<std::vector<std::string>> {
+    return std::vector<std::string>{"base", "blobs-only"};
+  };
+  auto tolerant = PlanImages(o, with_ghost, f.Tags());
+  ASSERT_TRUE(tolerant.ok());
+  ASSERT_EQ(tolerant->size(), 1u);
+  EXPECT_TRUE((*tolerant)[0].error.ok());
   RepositoryLister broken = []() -> Result<std::vector<std::string>> {
     return Status(Code::kPermissionDenied, "UNAUTHORIZED");
   };
