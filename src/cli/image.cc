@@ -200,7 +200,8 @@ void AddImageCommand(CLI::App& app, GlobalOptions& g, int& exit_code) {
   cmd->add_option("--include-tags", a->include_tags, "Only expanded tags matching this regular expression");
   cmd->add_option("--exclude-tags", a->exclude_tags, "Skip expanded tags matching this regular expression");
   cmd->add_option("--dest-prefix", a->dest_prefix, "Put every repository under this prefix in the destination");
-  cmd->add_option("--platform", a->platforms, "Only this platform of multi-arch images, os/arch[/variant] (repeatable)");
+  cmd->add_option("--platform", a->platforms, "Only this platform of multi-arch images, os/arch[/variant] (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("--concurrency", a->concurrency, "Images copied at once")->check(CLI::Range(1, 256));
   cmd->add_option("--image-retries", a->image_retries, "Retries of a failed image (retryable errors only)")
       ->check(CLI::Range(0, 50));

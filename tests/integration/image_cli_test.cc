@@ -85,8 +85,9 @@ TEST_F(ImageCliTest, CopiesReportsJsonAndFailsOnlyTheMissingImage) {
 TEST_F(ImageCliTest, DryRunChangesNothing) {
   std::string repo = testing::UniqueRepo("dry");
   ASSERT_TRUE(testing::PushImage(*src_, repo, "latest", {testing::RandomBytes(100)}).ok());
-  auto r = Dth({"image", "sync", Host(basic_.url), Host(token_.url), "--images", repo, "--dest-prefix", prefix_,
-                "--dry-run", "--json"});
+  // --platform before the positionals takes one value (it is repeatable, not greedy).
+  auto r = Dth({"image", "sync", "--platform", "linux/amd64", Host(basic_.url), Host(token_.url), "--images", repo,
+                "--dest-prefix", prefix_, "--dry-run", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out, nullptr, false);
   ASSERT_FALSE(j.is_discarded()) << r.out;
