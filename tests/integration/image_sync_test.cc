@@ -12,6 +12,7 @@
 #include "imagesync/plan.h"
 #include "integration/image_registries.h"
 #include "integration/private_registry.h"
+#include "testing/fault_server.h"
 
 namespace dth {
 namespace {
@@ -212,6 +213,39 @@ TEST_F(ImageSyncTest, RegistryKilledMidCopyAndRestartedTheRetryCompletes) {
   ASSERT_TRUE(digest.ok());
   EXPECT_EQ(digest->value_or(""), image->digest);
   EXPECT_GE(records_->Get("image-sync", a + ":v1")->attempts, 2);
+}
+
+TEST_F(ImageSyncTest, AConnectionResetDuringAStreamedUploadIsRetriedAsAWhole) {
+  // A fault-injecting proxy in front of the token registry resets the first upload PUT
+  // of a streamed (4 MiB) layer after reading it: the pipe's download is cancelled, the
+  // image is retried, and it arrives intact.
+  testing::RegistryEnv env;
+  testing::FindRegistry(Registry::kToken, &env);
+  auto proxy = testing::FaultServer::Start(env.url);
+  ASSERT_TRUE(proxy.ok());
+  std::string big = testing::RandomBytes(4 << 20);
+  testing::FaultRule reset;
+  reset.method = "PUT";
+  reset.target_contains = "digest=sha256%3A" + registry::ContentDigest(big).substr(7);
+  reset.times = 1;
+  reset.action.kind = testing::FaultAction::kResetConnection;
+  (*proxy)->AddRule(reset);
+  auto config = testing::RegistryClientConfig(Registry::kToken);
+  config.endpoint = *registry::ParseRegistryEndpoint((*proxy)->endpoint());
+  RegistryClient dst(config, std::make_shared<HttpClient>());
+
+  std::string a = testing::UniqueRepo("reset");
+  auto image = testing::PushImage(*src_, a, "v1", {testing::RandomBytes(1000), big});
+  ASSERT_TRUE(image.ok());
+  imagesync::ImageSyncOptions options;
+  options.backoff.base_delay = std::chrono::milliseconds(100);
+  auto summary = imagesync::RunImageSync(*src_, dst, Plan({a + ":v1"}, *src_), options);
+  ASSERT_EQ(summary.copied, 1) << summary.results[0].error.message();
+  EXPECT_EQ(summary.results[0].attempts, 2);
+  EXPECT_EQ((*proxy)->CountRequests("PUT", reset.target_contains), 2);
+  auto digest = dst_->HeadManifest(prefix_ + "/" + a, "v1");
+  ASSERT_TRUE(digest.ok());
+  EXPECT_EQ(digest->value_or(""), image->digest);
 }
 
 }  // namespace
