@@ -97,6 +97,10 @@ TEST(RegistryEndpointTest, SchemesAndDefaults) {
   auto c = ParseRegistryEndpoint("https://localhost:5000/");
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->base, "https://localhost:5000");
+  auto hub = ParseRegistryEndpoint("docker.io");
+  ASSERT_TRUE(hub.ok());
+  EXPECT_EQ(hub->base, "https://registry-1.docker.io");
+  EXPECT_EQ(hub->host, "docker.io");
   EXPECT_FALSE(ParseRegistryEndpoint("ftp://x").ok());
   EXPECT_FALSE(ParseRegistryEndpoint("host/path").ok());
   EXPECT_FALSE(ParseRegistryEndpoint("").ok());

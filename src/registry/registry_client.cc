@@ -33,6 +33,8 @@ Result<RegistryEndpoint> ParseRegistryEndpoint(std::string_view text) {
     return InvalidArgument("bad registry '" + std::string(text) + "': want host[:port] or http(s)://host[:port]");
   }
   if (scheme.empty()) scheme = IsLoopback(t) ? "http" : "https";
+  // Docker Hub is named docker.io but served from registry-1.docker.io.
+  if (t == "docker.io" || t == "index.docker.io") return RegistryEndpoint{scheme + "://registry-1.docker.io", t};
   return RegistryEndpoint{scheme + "://" + t, t};
 }
 
