@@ -5,6 +5,8 @@
 #include <mutex>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 namespace dth::imagesync {
 namespace {
 
@@ -16,13 +18,20 @@ ImageResult RunOne(registry::RegistryClient& source, registry::RegistryClient& d
   RetryPolicy policy = options.backoff;
   policy.max_attempts = std::max(0, options.image_retries) + 1;
   std::optional<ImageCopyResult> done;
-  r.error = RunWithRetries(policy, [&](int attempt) -> Status {
-    r.attempts = attempt;
-    auto copied = CopyImage(source, destination, job, locations, options.copy);
-    if (!copied.ok()) return copied.status();
-    done = std::move(*copied);
-    return Status::Ok();
-  });
+  r.error = RunWithRetries(
+      policy,
+      [&](int attempt) -> Status {
+        r.attempts = attempt;
+        auto copied = CopyImage(source, destination, job, locations, options.copy);
+        if (!copied.ok()) return copied.status();
+        done = std::move(*copied);
+        return Status::Ok();
+      },
+      RealSleeper(),
+      [&](const Status& st, int attempt, std::chrono::milliseconds delay) {
+        spdlog::info("image {}: attempt {} failed ({}); retrying in {} ms", job.source, attempt, st.message(),
+                     delay.count());
+      });
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!r.error.ok()) return r;
   r.source_digest = done->source_digest;
