@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <optional>
 #include <sstream>
 
@@ -143,28 +144,39 @@ int RunImageSync(const ImageArgs& a, const GlobalOptions& g) {
     options.copy.ensure_repository = [api](const std::string& repo) { return api->CreateRepository(repo); };
   }
 
+  // The progress line (TTY only) counts finished images and, as blobs land, bytes.
   bool progress = !g.quiet && !a.json && isatty(STDERR_FILENO);
   int total = static_cast<int>(jobs->size()), done = 0;
   imagesync::ImageSyncSummary so_far;
+  std::mutex draw_mu;
   auto last_draw = std::chrono::steady_clock::time_point{};
+  auto draw = [&](bool force) {  // with draw_mu held
+    auto now = std::chrono::steady_clock::now();
+    if (!progress || (!force && now - last_draw < std::chrono::milliseconds(200))) return;
+    last_draw = now;
+    std::fprintf(stderr, "\r\033[K%s", ImageProgressText(done, total, so_far).c_str());
+    std::fflush(stderr);
+  };
+  if (progress) {
+    options.copy.on_blob = [&](const registry::Descriptor& blob, imagesync::BlobOutcome outcome) {
+      std::lock_guard<std::mutex> lock(draw_mu);
+      if (outcome == imagesync::BlobOutcome::kCopied) so_far.bytes_copied += blob.size;
+      draw(false);
+    };
+  }
   auto start = std::chrono::steady_clock::now();
   auto summary = imagesync::RunImageSync(src, dst, *jobs, options, [&](const imagesync::ImageResult& r) {
+    std::lock_guard<std::mutex> lock(draw_mu);
     ++done;
     if (!r.error.ok()) ++so_far.failed;
     else if (r.status == imagesync::ImageStatus::kCopied) ++so_far.copied;
     else if (r.status == imagesync::ImageStatus::kUpToDate) ++so_far.up_to_date;
-    so_far.bytes_copied += r.stats.bytes_copied;
     if (progress) std::fprintf(stderr, "\r\033[K");
     if (!a.json && (!g.quiet || !r.error.ok())) {
       std::fprintf(r.error.ok() ? stdout : stderr, "%s\n", ImageResultLine(r).c_str());
       std::fflush(r.error.ok() ? stdout : stderr);
     }
-    auto now = std::chrono::steady_clock::now();
-    if (progress && (done == total || now - last_draw > std::chrono::milliseconds(200))) {
-      last_draw = now;
-      std::fprintf(stderr, "%s", ImageProgressText(done, total, so_far).c_str());
-      std::fflush(stderr);
-    }
+    draw(true);
   });
   if (progress) std::fprintf(stderr, "\r\033[K");
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

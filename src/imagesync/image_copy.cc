@@ -71,7 +71,7 @@ class Copier {
             stats_.bytes_copied += blobs[i].size;
             break;
         }
-        if (options_.on_blob) options_.on_blob(blobs[i].digest, *outcome);
+        if (options_.on_blob) options_.on_blob(blobs[i], *outcome);
       }
     };
     size_t threads = std::min<size_t>(blobs.size(), static_cast<size_t>(std::max(1, options_.blob_concurrency)));

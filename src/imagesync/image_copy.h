@@ -41,8 +41,8 @@ struct ImageCopyOptions {
   bool dry_run = false;                       // resolve and compare only
   // Creates the destination repository where the registry needs it (ECR); may be null.
   std::function<Status(const std::string& repository)> ensure_repository;
-  // Test hook: called after each blob is in place.
-  std::function<void(const std::string& digest, BlobOutcome)> on_blob;
+  // Called after each blob is in place (progress, tests); from worker threads, at once.
+  std::function<void(const registry::Descriptor& blob, BlobOutcome)> on_blob;
 };
 
 struct ImageCopyResult {

@@ -195,7 +195,7 @@ TEST_F(ImageSyncTest, RegistryKilledMidCopyAndRestartedTheRetryCompletes) {
   options.backoff.base_delay = std::chrono::milliseconds(300);
   options.backoff.max_delay = std::chrono::milliseconds(1500);
   options.copy.blob_concurrency = 1;
-  options.copy.on_blob = [&](const std::string&, imagesync::BlobOutcome) {
+  options.copy.on_blob = [&](const registry::Descriptor&, imagesync::BlobOutcome) {
     if (killed.exchange(true)) return;
     victim->Kill();  // after the first blob: the next request is refused
     restarter = std::thread([&] {
