@@ -200,7 +200,7 @@ TEST_F(ImageSyncTest, RegistryKilledMidCopyAndRestartedTheRetryCompletes) {
     victim->Kill();  // after the first blob: the next request is refused
     restarter = std::thread([&] {
       std::this_thread::sleep_for(std::chrono::milliseconds(800));
-      EXPECT_TRUE(victim->Start2().ok());
+      EXPECT_TRUE(victim->Restart().ok());
     });
   };
   options.records = records_.get();

@@ -53,7 +53,7 @@ std::unique_ptr<PrivateRegistry> PrivateRegistry::Start() {
                             << "storage:\n  filesystem: {rootdirectory: " << r->dir_ << "/data}\n"
                             << "  delete: {enabled: true}\n"
                             << "http: {addr: 127.0.0.1:" << r->port_ << ", secret: private}\n";
-  Status st = r->Start2();
+  Status st = r->Restart();
   if (!st.ok()) {
     ADD_FAILURE() << st.message();
     return nullptr;
@@ -61,7 +61,7 @@ std::unique_ptr<PrivateRegistry> PrivateRegistry::Start() {
   return r;
 }
 
-Status PrivateRegistry::Start2() {
+Status PrivateRegistry::Restart() {
   pid_t pid = fork();
   if (pid == 0) {
     int log = open((dir_ + "/registry.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);

@@ -22,7 +22,7 @@ class PrivateRegistry {
 
   const std::string& url() const { return url_; }
   void Kill();      // SIGKILL and reap
-  Status Start2();  // again, same port and data; waits until it answers
+  Status Restart();  // (again) on the same port and data; waits until it answers
 
  private:
   PrivateRegistry() = default;
