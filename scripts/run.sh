@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds dth, and runs it.
 #   scripts/run.sh ARGS...   runs `dth ARGS...` (e.g. ls s3://bucket --endpoint URL)
-#   scripts/run.sh           runs a short demonstration on local directories only:
-#                            copies a file into a directory "bucket" and lists it.
+#   scripts/run.sh           runs the main job on the embedded defaults (SQLite state,
+#                            in-process finder and workers) on local directories only:
+#                            `dth sync` of the project's docs and sources into a
+#                            directory "bucket", then an incremental re-run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$ROOT/scripts/setup.sh" >&2
@@ -13,9 +15,14 @@ if [ $# -gt 0 ]; then
 fi
 DEMO=$(mktemp -d /tmp/dth-demo.XXXXXX)
 trap 'rm -rf "$DEMO"' EXIT
+export DTH_STATE_DIR="$DEMO/state"
 "$DTH" version
-echo "+ dth cp README.md $DEMO/bucket/docs/"
-"$DTH" cp "$ROOT/README.md" "$DEMO/bucket/docs/"
-echo "+ dth ls -r $DEMO/bucket"
-"$DTH" ls -r "$DEMO/bucket"
-echo "Next: dth --help, or scripts/run.sh ls s3://BUCKET --endpoint URL"
+echo "+ dth sync $ROOT/src $DEMO/bucket/src --dry-run   (the plan, nothing copied)"
+"$DTH" sync "$ROOT/src" "$DEMO/bucket/src" --dry-run | tail -3
+echo "+ dth sync $ROOT/src $DEMO/bucket/src"
+"$DTH" sync "$ROOT/src" "$DEMO/bucket/src"
+echo "+ dth sync $ROOT/src $DEMO/bucket/src   (again: nothing to do)"
+"$DTH" sync "$ROOT/src" "$DEMO/bucket/src"
+echo "+ dth ls --summarize -r $DEMO/bucket"
+"$DTH" ls --summarize -r "$DEMO/bucket" | tail -2
+echo "Next: dth --help, dth sync --help, or scripts/run.sh sync s3://SRC/ s3://DST/ --endpoint URL"

@@ -28,6 +28,10 @@ struct GlobalOptions {
 };
 
 void AddConnectionFlags(CLI::App& app, GlobalOptions& g);
+// --dst-provider, --dst-endpoint, ... for commands with a destination.
+void AddDestinationFlags(CLI::App* cmd, GlobalOptions& g);
+// over's non-empty fields replace base's.
+ConnectionOptions MergeConnection(const ConnectionOptions& base, const ConnectionOptions& over);
 
 // Opens the store for a location: a bucket for s3://, a directory root for local paths.
 Result<std::unique_ptr<ObjectStore>> OpenForLocation(const Location& loc,
@@ -43,5 +47,7 @@ void AddLsCommand(CLI::App& app, GlobalOptions& g, int& exit_code);
 void AddCpCommand(CLI::App& app, GlobalOptions& g, int& exit_code);
 void AddImageCommand(CLI::App& app, GlobalOptions& g, int& exit_code);
 void AddVersionCommand(CLI::App& app, int& exit_code);
+// `dth sync`, `dth finder`, `dth worker`.
+void AddSyncCommands(CLI::App& app, GlobalOptions& g, int& exit_code);
 
 }  // namespace dth::cli

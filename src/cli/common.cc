@@ -21,11 +21,35 @@ void AddConnectionFlags(CLI::App& app, GlobalOptions& g) {
                "Sign request bodies with SHA-256 (default: UNSIGNED-PAYLOAD, integrity from Content-MD5)")
       ->group("Connection");
   app.add_flag("--requester-pays", c.requester_pays, "Accept requester-pays charges")->group("Connection");
+  app.add_option("--body-checksum", c.body_checksum,
+                 "How object bytes are checked by the server: sha256 (signed payload) or md5 "
+                 "(Content-MD5); default: sha256 where the provider checks it, else md5")
+      ->group("Connection");
   app.add_flag("--no-verify-tls", g.no_verify_tls, "Do not verify TLS certificates (test endpoints only)")
       ->group("Connection");
   app.add_option("--retries", g.retries, "Retries for throttled, 5xx and network errors")
       ->check(CLI::Range(0, 50))
       ->group("Connection");
+}
+
+void AddDestinationFlags(CLI::App* cmd, GlobalOptions& g) {
+  auto& d = g.destination;
+  cmd->add_option("--dst-provider", d.provider, "Destination provider (default: --provider)")->group("Destination");
+  cmd->add_option("--dst-endpoint", d.endpoint, "Destination endpoint (default: --endpoint)")->group("Destination");
+  cmd->add_option("--dst-region", d.region, "Destination region (default: --region)")->group("Destination");
+  cmd->add_option("--dst-profile", d.profile, "Destination profile (default: --profile)")->group("Destination");
+  cmd->add_flag("--dst-anonymous", d.anonymous, "Unsigned requests to the destination")->group("Destination");
+}
+
+ConnectionOptions MergeConnection(const ConnectionOptions& base, const ConnectionOptions& over) {
+  ConnectionOptions c = base;
+  if (!over.provider.empty()) c.provider = over.provider;
+  if (!over.endpoint.empty()) c.endpoint = over.endpoint;
+  if (!over.region.empty()) c.region = over.region;
+  if (!over.profile.empty()) c.profile = over.profile;
+  if (over.anonymous) c.anonymous = true;
+  if (!over.body_checksum.empty()) c.body_checksum = over.body_checksum;
+  return c;
 }
 
 const std::shared_ptr<HttpClient>& SharedHttpClient(const GlobalOptions& g) {

@@ -76,16 +76,6 @@ Result<ServerSideEncryption> ParseSse(const std::string& s) {
   return InvalidArgument("--sse must be AES256 or aws:kms, not '" + s + "'");
 }
 
-ConnectionOptions Merge(const ConnectionOptions& base, const ConnectionOptions& over) {
-  ConnectionOptions c = base;
-  if (!over.provider.empty()) c.provider = over.provider;
-  if (!over.endpoint.empty()) c.endpoint = over.endpoint;
-  if (!over.region.empty()) c.region = over.region;
-  if (!over.profile.empty()) c.profile = over.profile;
-  if (over.anonymous) c.anonymous = true;
-  return c;
-}
-
 int RunCp(const CpArgs& args, const GlobalOptions& g) {
   auto src = SourceSide(args.src);
   if (!src.ok()) return ReportError(src.status());
@@ -95,7 +85,7 @@ int RunCp(const CpArgs& args, const GlobalOptions& g) {
   if (!sse.ok()) return ReportError(sse.status());
 
   const ConnectionOptions& src_conn = g.connection;
-  ConnectionOptions dst_conn = Merge(src_conn, g.destination);
+  ConnectionOptions dst_conn = MergeConnection(src_conn, g.destination);
   auto source = OpenForLocation(src->loc, src_conn, g, src->root, false);
   if (!source.ok()) return ReportError(source.status());
   auto destination = OpenForLocation(dst->loc, dst_conn, g, dst->root, true);
@@ -150,12 +140,7 @@ void AddCpCommand(CLI::App& app, GlobalOptions& g, int& exit_code) {
   cmd->add_option("--part-size", args->part_size_mib, "Preferred part size in MiB")->check(CLI::Range(5, 5 * 1024));
   cmd->add_option("--concurrency", args->concurrency, "Multipart parts in flight at once")
       ->check(CLI::Range(1, 64));
-  auto& d = g.destination;
-  cmd->add_option("--dst-provider", d.provider, "Destination provider (default: --provider)")->group("Destination");
-  cmd->add_option("--dst-endpoint", d.endpoint, "Destination endpoint (default: --endpoint)")->group("Destination");
-  cmd->add_option("--dst-region", d.region, "Destination region (default: --region)")->group("Destination");
-  cmd->add_option("--dst-profile", d.profile, "Destination profile (default: --profile)")->group("Destination");
-  cmd->add_flag("--dst-anonymous", d.anonymous, "Unsigned requests to the destination")->group("Destination");
+  AddDestinationFlags(cmd, g);
   cmd->callback([args, &g, &exit_code] { exit_code = RunCp(*args, g); });
 }
 

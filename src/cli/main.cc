@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   AddConnectionFlags(app, g);
   AddLsCommand(app, g, exit_code);
   AddCpCommand(app, g, exit_code);
+  AddSyncCommands(app, g, exit_code);
   AddImageCommand(app, g, exit_code);
   AddVersionCommand(app, exit_code);
   // Logs go to stderr: stdout carries results (listings) that scripts read.

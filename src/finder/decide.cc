@@ -20,6 +20,7 @@ const char* ReasonName(Reason reason) {
     case Reason::kMissing: return "missing";
     case Reason::kSizeDiffers: return "size-differs";
     case Reason::kSourceChanged: return "source-changed";
+    case Reason::kUnfinished: return "unfinished";
     case Reason::kNewer: return "newer";
     case Reason::kChecksumDiffers: return "checksum-differs";
     case Reason::kSkipCompare: return "skip-compare";
@@ -30,6 +31,14 @@ const char* ReasonName(Reason reason) {
     case Reason::kDeleteDestinationOnly: return "destination-only";
   }
   return "?";
+}
+
+std::string SourceVersion(const ObjectInfo& source) {
+  if (!source.etag.empty()) return source.etag;
+  if (source.last_modified == TimePoint{}) return "";
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+      source.last_modified.time_since_epoch());
+  return "mtime:" + std::to_string(ms.count());
 }
 
 bool IsPlainMd5Etag(const std::string& etag) {
@@ -77,9 +86,11 @@ Decision Decide(const JoinedPair& pair, const DecideOptions& options) {
   if (dst == nullptr) return Make(pair, Action::kCopy, Reason::kMissing);
   if (src->size != dst->size) return Make(pair, Action::kCopy, Reason::kSizeDiffers);
   if (options.recorded_etag) {
-    std::optional<std::string> recorded = options.recorded_etag(src->key);
-    // An empty source ETag (the store cannot tell) never counts as a change.
-    if (recorded && !src->etag.empty() && *recorded != src->etag) {
+    std::optional<RecordedTransfer> recorded = options.recorded_etag(src->key);
+    if (recorded && !recorded->finished) return Make(pair, Action::kCopy, Reason::kUnfinished);
+    // A source whose version cannot be told never counts as changed.
+    const std::string version = recorded ? SourceVersion(*src) : std::string();
+    if (recorded && !version.empty() && recorded->source_etag != version) {
       return Make(pair, Action::kCopy, Reason::kSourceChanged);
     }
   }

@@ -22,6 +22,7 @@ enum class Reason {
   kMissing,          // not at the destination
   kSizeDiffers,      // sizes differ
   kSourceChanged,    // source ETag != the one recorded at the last successful transfer
+  kUnfinished,       // a transfer was started or failed and never finished
   kNewer,            // newer mode: source last_modified > destination's
   kChecksumDiffers,  // checksum mode: both ETags plain MD5s and different
   kSkipCompare,      // skip-compare mode: everything is copied
@@ -38,9 +39,16 @@ inline constexpr size_t kReasonCount = static_cast<size_t>(Reason::kDeleteDestin
 const char* ActionName(Action action);  // "copy", "skip", "delete"
 const char* ReasonName(Reason reason);  // "missing", "size-differs", ...
 
-// Source key (relative to the source prefix) -> ETag recorded at its last successful
-// transfer, or nullopt when there is no record.
-using RecordedEtagLookup = std::function<std::optional<std::string>(const std::string& key)>;
+// What the state store remembers of a key's last transfer.
+struct RecordedTransfer {
+  std::string source_etag;  // the source ETag it copied (finished) or meant to copy
+  bool finished = true;     // false: started or failed, never finished
+};
+
+// Source key (relative to the source prefix) -> its recorded transfer, or nullopt when
+// there is no record.
+using RecordedEtagLookup =
+    std::function<std::optional<RecordedTransfer>(const std::string& key)>;
 
 struct DecideOptions {
   bool skip_compare = false;  // copy every source object (archive and excluded still skip)
@@ -59,6 +67,11 @@ struct Decision {
   const ObjectInfo* destination = nullptr;
   const std::string& key() const { return source ? source->key : destination->key; }
 };
+
+// What identifies the listed version of a source object: its ETag, or, for a store that
+// cannot tell one cheaply (a local directory's files not written by dth),
+// "mtime:<ms since the epoch>". "" when neither is known.
+std::string SourceVersion(const ObjectInfo& source);
 
 // True for a 32-hex-digit ETag (a single-part, unencrypted object's MD5).
 bool IsPlainMd5Etag(const std::string& etag);

@@ -46,11 +46,11 @@ TEST(FinderDecideTest, CopyWhenSourceEtagDiffersFromRecorded) {
   std::map<std::string, std::string> records{{"k", "old"}, {"same", "e1"}};
   DecideOptions options;
   int lookups = 0;
-  options.recorded_etag = [&](const std::string& key) -> std::optional<std::string> {
+  options.recorded_etag = [&](const std::string& key) -> std::optional<RecordedTransfer> {
     ++lookups;
     auto it = records.find(key);
     if (it == records.end()) return std::nullopt;
-    return it->second;
+    return RecordedTransfer{it->second};
   };
   Expect(Case{Obj("k", 3, "new"), Obj("k", 3, "new")}.Run(options), Action::kCopy,
          Reason::kSourceChanged);
@@ -65,6 +65,34 @@ TEST(FinderDecideTest, CopyWhenSourceEtagDiffersFromRecorded) {
   // No lookup when the size already decides.
   Expect(Case{Obj("k", 3), Obj("k", 4)}.Run(options), Action::kCopy, Reason::kSizeDiffers);
   EXPECT_EQ(lookups, 3);
+}
+
+TEST(FinderDecideTest, CopyWhenTheRecordedTransferNeverFinished) {
+  DecideOptions options;
+  options.recorded_etag = [](const std::string&) -> std::optional<RecordedTransfer> {
+    return RecordedTransfer{"e1", /*finished=*/false};
+  };
+  // Same size and even the same ETag: a failed or interrupted copy may have left an
+  // older destination object of the same size, so it is copied again.
+  Expect(Case{Obj("k", 3, "e1"), Obj("k", 3, "old")}.Run(options), Action::kCopy,
+         Reason::kUnfinished);
+  EXPECT_STREQ(ReasonName(Reason::kUnfinished), "unfinished");
+}
+
+TEST(FinderDecideTest, ASourceWithoutETagsIsVersionedByItsModificationTime) {
+  ObjectInfo src = Obj("k", 3, "");
+  src.last_modified = TimePoint(std::chrono::milliseconds(1700000000123));
+  EXPECT_EQ(SourceVersion(src), "mtime:1700000000123");
+  EXPECT_EQ(SourceVersion(Obj("k", 3, "abc")), "abc");
+  EXPECT_EQ(SourceVersion(Obj("k", 3, "")), "");
+  DecideOptions options;
+  std::string recorded = "mtime:1700000000123";
+  options.recorded_etag = [&](const std::string&) -> std::optional<RecordedTransfer> {
+    return RecordedTransfer{recorded};
+  };
+  Expect(Case{src, Obj("k", 3, "x")}.Run(options), Action::kSkip, Reason::kUnchanged);
+  recorded = "mtime:1600000000000";  // rewritten since, with the same size
+  Expect(Case{src, Obj("k", 3, "x")}.Run(options), Action::kCopy, Reason::kSourceChanged);
 }
 
 TEST(FinderDecideTest, NewerMode) {

@@ -60,10 +60,10 @@ void RunAndCheck(int depth, int threads) {
   options.max_deletes = kKeys;
   options.finder_depth = depth;
   options.finder_number = threads;
-  options.recorded_etag = [](const std::string& key) -> std::optional<std::string> {
+  options.recorded_etag = [](const std::string& key) -> std::optional<RecordedTransfer> {
     uint64_t i = GeneratedStore::IndexOf(key);
-    if (i % 1000 == GeneratedStore::kRecordStale) return std::string("stale");
-    if (i % 1000 == GeneratedStore::kRecordCurrent) return GeneratedStore::EtagOf(i);
+    if (i % 1000 == GeneratedStore::kRecordStale) return RecordedTransfer{"stale"};
+    if (i % 1000 == GeneratedStore::kRecordCurrent) return RecordedTransfer{GeneratedStore::EtagOf(i)};
     return std::nullopt;
   };
 

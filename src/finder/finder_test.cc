@@ -163,10 +163,10 @@ TEST_F(FinderTest, ArchiveObjectsAreSkippedAndCounted) {
 TEST_F(FinderTest, RecordedEtagAndSkipCompare) {
   std::map<std::string, std::string> records{{"d2/s1/f3", "stale-etag"}};
   FinderOptions options;
-  options.recorded_etag = [&](const std::string& key) -> std::optional<std::string> {
+  options.recorded_etag = [&](const std::string& key) -> std::optional<RecordedTransfer> {
     auto it = records.find(key);
     if (it == records.end()) return std::nullopt;
-    return it->second;
+    return RecordedTransfer{it->second};
   };
   Result<FinderTotals> totals = Run(options);
   ASSERT_TRUE(totals.ok());

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "finder/prefetch_lister.h"
+
 namespace dth {
 
 KeyStream::KeyStream(std::unique_ptr<ObjectLister> lister, std::string strip_prefix,
@@ -14,7 +16,7 @@ KeyStream KeyStream::Open(ObjectStore& store, const KeyStreamOptions& options,
   list.prefix = options.list_prefix;
   list.delimiter = options.delimiter;
   list.page_size = options.page_size;
-  return KeyStream(store.List(list), options.strip_prefix,
+  return KeyStream(std::make_unique<PrefetchLister>(store.List(list)), options.strip_prefix,
                    side + " " + store.Describe() + " prefix \"" + options.list_prefix + "\"");
 }
 

@@ -76,6 +76,7 @@ const std::vector<ProviderProfile>& Table() {
        .max_part_size = 5 * kGiB,
        .max_put_size = 5 * kGiB,
        .etag_is_md5 = true,
+       .checks_payload_sha256 = false,  // not documented for its S3 layer
        .supports_tagging = false,
        .supports_server_side_copy = true,
        .storage_classes = {"STANDARD", "STANDARD_IA", "GLACIER"}},
@@ -90,6 +91,7 @@ const std::vector<ProviderProfile>& Table() {
        .max_part_size = 5 * kGiB,
        .max_put_size = 5 * kGiB,
        .etag_is_md5 = true,
+       .checks_payload_sha256 = false,  // not documented for its S3 layer
        .supports_tagging = true,
        .supports_server_side_copy = true,
        .storage_classes = {"STANDARD", "STANDARD_IA", "INTELLIGENT_TIERING", "ARCHIVE",
@@ -106,6 +108,7 @@ const std::vector<ProviderProfile>& Table() {
        .max_part_size = 5 * kGiB,
        .max_put_size = 5 * kGiB,
        .etag_is_md5 = false,
+       .checks_payload_sha256 = false,  // not documented for its S3 layer
        .supports_tagging = false,
        .supports_server_side_copy = true,
        .storage_classes = {"STANDARD", "LINE", "GLACIER", "DEEP_ARCHIVE"}},

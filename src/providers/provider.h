@@ -28,6 +28,9 @@ struct ProviderProfile {
   uint64_t max_part_size = 0;
   uint64_t max_put_size = 0;  // largest single PutObject
   bool etag_is_md5 = true;    // single-part uploads (no SSE-KMS) get ETag = hex MD5
+  // The server checks a signed x-amz-content-sha256 against the body (SigV4 servers
+  // must), so bodies can be protected by SHA-256 instead of Content-MD5.
+  bool checks_payload_sha256 = true;
   bool supports_tagging = true;
   bool supports_server_side_copy = true;  // CopyObject / UploadPartCopy
   // Storage class values the provider accepts in x-amz-storage-class;

@@ -54,6 +54,11 @@ class JobQueue {
   // received again since) or the job is gone.
   virtual Status Delete(const Lease& lease) = 0;
 
+  // Acknowledges many jobs (one transaction where the backend can). Stale receipts are
+  // skipped, as a Delete of them would fail kPreconditionFailed; other errors are
+  // returned. The default deletes one by one.
+  virtual Status DeleteBatch(const std::vector<Lease>& leases);
+
   // Makes the leased job invisible for `visibility` from now (0 releases it at once).
   // kPreconditionFailed on a stale receipt.
   virtual Status ChangeVisibility(const Lease& lease, std::chrono::seconds visibility) = 0;
@@ -62,6 +67,11 @@ class JobQueue {
   virtual Result<std::vector<Lease>> DeadLetters(int max) = 0;
 
   virtual Result<QueueStats> Stats() = 0;
+
+  // Drops every waiting or leased job of the task (dead letters stay); returns how many.
+  // For a run that owns the task alone and rebuilds its jobs from the listings, so
+  // leases held by a process that died do not hold it up.
+  virtual Result<int64_t> Purge(const std::string& task_id) = 0;
 };
 
 }  // namespace dth

@@ -2,6 +2,11 @@
 
 namespace dth {
 
+Status StateStore::UpsertObjects(const std::vector<ObjectRecord>& records) {
+  for (const ObjectRecord& r : records) DTH_RETURN_IF_ERROR(UpsertObject(r));
+  return Status::Ok();
+}
+
 const char* ObjectStatusName(ObjectStatus status) {
   switch (status) {
     case ObjectStatus::kPending: return "pending";

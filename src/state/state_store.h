@@ -101,6 +101,8 @@ class StateStore {
 
   // Object records. Upsert replaces every field of the (task_id, key) record.
   virtual Status UpsertObject(const ObjectRecord& record) = 0;
+  // Many at once, atomically where the backend can (the default upserts one by one).
+  virtual Status UpsertObjects(const std::vector<ObjectRecord>& records);
   virtual Result<ObjectRecord> GetObject(const std::string& task_id,
                                          const std::string& key) = 0;  // kNotFound
   virtual Result<ObjectPage> ListObjects(const ObjectQuery& query) = 0;

@@ -36,6 +36,16 @@ Result<std::unique_ptr<ObjectStore>> OpenS3Store(const std::string& bucket,
   config.requester_pays = options.requester_pays;
   config.retry = options.retry;
   config.payload_signing = options.sign_payload ? s3::PayloadSigning::kSigned : s3::PayloadSigning::kUnsigned;
+  if (options.body_checksum == "md5") {
+    config.body_checksum = s3::BodyChecksum::kMd5;
+  } else if (options.body_checksum == "sha256") {
+    config.body_checksum = s3::BodyChecksum::kSha256;
+  } else if (options.body_checksum.empty()) {
+    config.body_checksum = provider->checks_payload_sha256 ? s3::BodyChecksum::kSha256
+                                                           : s3::BodyChecksum::kMd5;
+  } else {
+    return InvalidArgument("--body-checksum must be md5 or sha256, not '" + options.body_checksum + "'");
+  }
   // A custom endpoint (RGW, MinIO, a test server) is addressed path-style unless the
   // provider only allows virtual-hosted requests.
   bool path_style = provider->addressing == Addressing::kPath ||

@@ -22,6 +22,8 @@ struct ConnectionOptions {
   bool anonymous = false;
   std::string addressing;  // "" (the provider's), "path" or "virtual"
   bool sign_payload = false;
+  // "" = the provider's choice (SHA-256 where the server checks it), "md5", "sha256".
+  std::string body_checksum;
   bool requester_pays = false;
   RetryPolicy retry;
 };

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "transfer/buffer_pool.h"
 #include "transfer/byte_pipe.h"
 #include "transfer/part_size.h"
 
@@ -31,9 +32,11 @@ class ProgressSink : public ByteSink {
   const std::function<void(uint64_t, uint64_t)>& report_;
 };
 
+}  // namespace
+
 PutOptions DestinationOptions(const ObjectHead& head, const Tags& tags, const CopyOptions& o) {
   PutOptions put;
-  put.metadata = head.metadata;
+  if (o.copy_metadata) put.metadata = head.metadata;
   put.tags = tags;
   put.storage_class = o.storage_class;
   put.acl = o.acl;
@@ -42,17 +45,105 @@ PutOptions DestinationOptions(const ObjectHead& head, const Tags& tags, const Co
   return put;
 }
 
+Result<std::string> CopyPart(ObjectStore& source, const std::string& source_key,
+                             ObjectStore& destination, const std::string& destination_key,
+                             const std::string& upload_id, int part_number, const ByteRange& range,
+                             const std::string& source_etag, const CopyOptions& options) {
+  const uint64_t length = range.length.value_or(0);
+  if (options.server_side) {
+    CopySource src{options.server_side_source_bucket, source_key, source_etag, range};
+    return destination.UploadPartCopy(destination_key, upload_id, part_number, src);
+  }
+  BudgetHold hold(options.budget, length);
+  PooledSink sink(BufferPool::Shared(), length);
+  DTH_RETURN_IF_ERROR(source.Get(source_key, GetOptions{range, source_etag}, sink));
+  if (sink.str().size() != length)
+    return Corruption("short read of " + source_key + " part " + std::to_string(part_number) +
+                      ": got " + std::to_string(sink.str().size()) + " of " +
+                      std::to_string(length) + " bytes");
+  StringViewSource body(sink.str());
+  return destination.UploadPart(destination_key, upload_id, part_number, body);
+}
+
+namespace {
+
+// Whether a failed upload is worth keeping for a later attempt to resume.
+bool WorthResuming(const Status& st) {
+  return st.retryable() || st.code() == Code::kIo || st.code() == Code::kCancelled;
+}
+
+struct MultipartState {
+  std::string upload_id;
+  std::vector<PartInfo> parts;  // index n-1; etag "" = still to send
+  int resumed = 0;
+};
+
+// Picks up the journal's upload when it copies the same source version with the same
+// part plan and the destination still has it; otherwise starts a new upload.
+Result<MultipartState> StartOrResume(ObjectStore& destination, const std::string& key,
+                                     const ObjectHead& head, const PartPlan& plan,
+                                     const PutOptions& put, const CopyOptions& options) {
+  MultipartState state;
+  state.parts.resize(static_cast<size_t>(plan.part_count));
+  auto expected_size = [&](int n) {
+    uint64_t offset = static_cast<uint64_t>(n - 1) * plan.part_size;
+    return std::min(plan.part_size, head.info.size - offset);
+  };
+  if (options.journal != nullptr) {
+    DTH_ASSIGN_OR_RETURN(std::optional<JournaledUpload> found, options.journal->Find());
+    if (found && found->source_etag == head.info.etag && found->part_size == plan.part_size &&
+        found->part_count == plan.part_count && !found->upload_id.empty()) {
+      std::vector<PartInfo> present = found->parts;
+      bool alive = true;
+      if (destination.Features().list_multipart_uploads) {
+        auto listed = destination.ListParts(key, found->upload_id);
+        if (listed.ok()) {
+          present = *listed;
+        } else if (listed.status().code() == Code::kNotFound) {
+          alive = false;  // completed or aborted meanwhile
+        } else if (listed.status().retryable()) {
+          return listed.status();
+        }  // else a server without ListParts: the journal's parts stand
+      }
+      if (alive) {
+        state.upload_id = found->upload_id;
+        for (const PartInfo& p : present) {
+          if (p.part_number < 1 || p.part_number > plan.part_count || p.etag.empty()) continue;
+          if (p.size != 0 && p.size != expected_size(p.part_number)) continue;
+          PartInfo& slot = state.parts[static_cast<size_t>(p.part_number - 1)];
+          if (slot.etag.empty()) ++state.resumed;
+          slot = PartInfo{p.part_number, p.etag, expected_size(p.part_number)};
+        }
+        return state;
+      }
+    } else if (found && !found->upload_id.empty()) {
+      (void)destination.AbortMultipartUpload(key, found->upload_id);  // a stale version
+    }
+  }
+  DTH_ASSIGN_OR_RETURN(state.upload_id, destination.CreateMultipartUpload(key, put));
+  if (options.journal != nullptr) {
+    DTH_RETURN_IF_ERROR(options.journal->Started(
+        JournaledUpload{state.upload_id, plan.part_size, plan.part_count, head.info.etag, {}}));
+  }
+  return state;
+}
+
 Result<std::string> CopyMultipart(ObjectStore& source, const std::string& source_key,
                                   ObjectStore& destination, const std::string& destination_key,
                                   const ObjectHead& head, const PutOptions& put,
-                                  const CopyOptions& options) {
+                                  const CopyOptions& options, CopyResult* result) {
   const StoreFeatures& f = destination.Features();
   DTH_ASSIGN_OR_RETURN(PartPlan plan, PlanParts(head.info.size, options.part_size, f.min_part_size,
                                                 f.max_part_size, f.max_parts));
-  DTH_ASSIGN_OR_RETURN(std::string upload_id, destination.CreateMultipartUpload(destination_key, put));
-  std::vector<PartInfo> parts(static_cast<size_t>(plan.part_count));
+  DTH_ASSIGN_OR_RETURN(MultipartState state,
+                       StartOrResume(destination, destination_key, head, plan, put, options));
+  const std::string& upload_id = state.upload_id;
+  std::vector<PartInfo>& parts = state.parts;
+  result->parts_resumed = state.resumed;
   std::atomic<int> next_part{1};
+  std::atomic<int> sent{0};
   std::atomic<uint64_t> done{0};
+  for (const PartInfo& p : parts) done += p.etag.empty() ? 0 : p.size;
   std::mutex mu;
   Status first_error;  // guarded by mu
   auto failed = [&] {
@@ -63,19 +154,12 @@ Result<std::string> CopyMultipart(ObjectStore& source, const std::string& source
     uint64_t offset = static_cast<uint64_t>(n - 1) * plan.part_size;
     uint64_t length = std::min(plan.part_size, head.info.size - offset);
     PartInfo part{n, "", length};
-    if (options.server_side) {
-      CopySource src{options.server_side_source_bucket, source_key, head.info.etag,
-                     ByteRange{offset, length}};
-      DTH_ASSIGN_OR_RETURN(part.etag, destination.UploadPartCopy(destination_key, upload_id, n, src));
-    } else {
-      StringSink sink;
-      sink.str().reserve(length);
-      GetOptions get{ByteRange{offset, length}, head.info.etag};
-      DTH_RETURN_IF_ERROR(source.Get(source_key, get, sink));
-      if (sink.str().size() != length)
-        return Corruption("short read of " + source_key + " part " + std::to_string(n));
-      StringViewSource body(sink.str());
-      DTH_ASSIGN_OR_RETURN(part.etag, destination.UploadPart(destination_key, upload_id, n, body));
+    DTH_ASSIGN_OR_RETURN(part.etag, CopyPart(source, source_key, destination, destination_key,
+                                             upload_id, n, ByteRange{offset, length},
+                                             head.info.etag, options));
+    ++sent;
+    if (options.journal != nullptr) {
+      DTH_RETURN_IF_ERROR(options.journal->PartDone(upload_id, n, part.etag));
     }
     parts[static_cast<size_t>(n - 1)] = std::move(part);
     uint64_t total = done += length;
@@ -84,6 +168,7 @@ Result<std::string> CopyMultipart(ObjectStore& source, const std::string& source
   };
   auto work = [&] {
     for (int n = next_part++; n <= plan.part_count && !failed(); n = next_part++) {
+      if (!parts[static_cast<size_t>(n - 1)].etag.empty()) continue;  // resumed
       Status st = copy_part(n);
       if (!st.ok()) {
         std::lock_guard<std::mutex> lock(mu);
@@ -100,12 +185,18 @@ Result<std::string> CopyMultipart(ObjectStore& source, const std::string& source
     return first_error;
   };
   Status st = upload();
+  result->parts_sent = sent.load();
   if (st.ok()) {
     auto etag = destination.CompleteMultipartUpload(destination_key, upload_id, parts);
-    if (etag.ok()) return etag;
+    if (etag.ok()) {
+      if (options.journal != nullptr) (void)options.journal->Forget();
+      return etag;
+    }
     st = etag.status();
   }
+  if (options.journal != nullptr && WorthResuming(st)) return st;  // a later call resumes
   (void)destination.AbortMultipartUpload(destination_key, upload_id);  // best effort
+  if (options.journal != nullptr) (void)options.journal->Forget();
   return st;
 }
 
@@ -135,11 +226,45 @@ Result<std::string> CopyStreaming(ObjectStore& source, const std::string& source
   return etag;
 }
 
+// The small-object path: one GET into memory (its answer carries the head), one PUT.
+Status CopyBuffered(ObjectStore& source, const std::string& source_key, ObjectStore& destination,
+                    const std::string& destination_key, ObjectHead* head, const std::string& if_match,
+                    uint64_t size_hint, const Tags* tags, const CopyOptions& options,
+                    CopyResult* result) {
+  BudgetHold hold(options.budget, size_hint);
+  PooledSink sink(BufferPool::Shared(), size_hint);
+  DTH_RETURN_IF_ERROR(source.Get(source_key, GetOptions{std::nullopt, if_match}, sink, head));
+  if (sink.str().size() != head->info.size)
+    return Corruption("short read of " + source_key + ": got " + std::to_string(sink.str().size()) +
+                      " of " + std::to_string(head->info.size) + " bytes");
+  Tags fetched;
+  if (tags == nullptr && options.copy_tags && source.Features().tagging) {
+    DTH_ASSIGN_OR_RETURN(fetched, source.GetTagging(source_key));
+    tags = &fetched;
+  }
+  PutOptions put = DestinationOptions(*head, tags ? *tags : Tags{}, options);
+  StringViewSource body(sink.str());
+  DTH_ASSIGN_OR_RETURN(result->destination_etag, destination.Put(destination_key, body, put));
+  result->bytes = head->info.size;
+  result->source_etag = head->info.etag;
+  if (options.on_progress) options.on_progress(head->info.size, head->info.size);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key,
                               ObjectStore& destination, const std::string& destination_key,
-                              const CopyOptions& options) {
+                              const CopyOptions& options, const ObjectInfo* listed) {
+  const StoreFeatures& f = destination.Features();
+  CopyResult result;
+  if (listed != nullptr && !options.server_side && !f.streaming_put &&
+      listed->size <= options.multipart_threshold && listed->size <= f.max_put_size) {
+    ObjectHead head;
+    DTH_RETURN_IF_ERROR(CopyBuffered(source, source_key, destination, destination_key, &head,
+                                     listed->etag, listed->size, nullptr, options, &result));
+    return result;
+  }
   DTH_ASSIGN_OR_RETURN(ObjectHead head, source.Head(source_key));
   Tags tags;
   // HeadObject does not report a tag count on S3, so ask whenever tags are wanted.
@@ -147,13 +272,12 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
     DTH_ASSIGN_OR_RETURN(tags, source.GetTagging(source_key));
   }
   PutOptions put = DestinationOptions(head, tags, options);
-  CopyResult result;
   result.bytes = head.info.size;
   result.source_etag = head.info.etag;
   result.server_side = options.server_side;
 
-  const StoreFeatures& f = destination.Features();
   if (!options.server_side && f.streaming_put && head.info.size <= f.max_put_size) {
+    BudgetHold hold(options.budget, std::min<uint64_t>(head.info.size, 8u << 20));
     DTH_ASSIGN_OR_RETURN(result.destination_etag,
                          CopyStreaming(source, source_key, destination, destination_key, head, put, options));
     return result;
@@ -163,24 +287,20 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
   if (multipart && f.multipart) {
     result.multipart = true;
     DTH_ASSIGN_OR_RETURN(result.destination_etag,
-                         CopyMultipart(source, source_key, destination, destination_key, head, put, options));
+                         CopyMultipart(source, source_key, destination, destination_key, head, put,
+                                       options, &result));
     return result;
   }
   if (options.server_side) {
     CopySource src{options.server_side_source_bucket, source_key, head.info.etag, std::nullopt};
     DTH_ASSIGN_OR_RETURN(result.destination_etag,
                          destination.Copy(src, destination_key, put, /*replace_metadata=*/true));
-  } else {
-    StringSink sink;
-    sink.str().reserve(head.info.size);
-    DTH_RETURN_IF_ERROR(source.Get(source_key, GetOptions{std::nullopt, head.info.etag}, sink));
-    if (sink.str().size() != head.info.size)
-      return Corruption("short read of " + source_key + ": got " + std::to_string(sink.str().size()) +
-                        " of " + std::to_string(head.info.size) + " bytes");
-    StringViewSource body(sink.str());
-    DTH_ASSIGN_OR_RETURN(result.destination_etag, destination.Put(destination_key, body, put));
+    if (options.on_progress) options.on_progress(head.info.size, head.info.size);
+    return result;
   }
-  if (options.on_progress) options.on_progress(head.info.size, head.info.size);
+  const std::string etag = head.info.etag;
+  DTH_RETURN_IF_ERROR(CopyBuffered(source, source_key, destination, destination_key, &head, etag,
+                                   head.info.size, &tags, options, &result));
   return result;
 }
 

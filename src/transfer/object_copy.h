@@ -12,6 +12,8 @@
 #include <string>
 
 #include "store/object_store.h"
+#include "transfer/byte_budget.h"
+#include "transfer/upload_journal.h"
 
 namespace dth {
 
@@ -31,6 +33,15 @@ struct CopyOptions {
   // Called with the bytes copied so far and the object's size, for progress (from the
   // copying threads, possibly at once: the callee synchronises).
   std::function<void(uint64_t done, uint64_t total)> on_progress;
+  // Bounds the object bytes held in memory across every copy sharing it (not owned;
+  // nullptr = no bound beyond part_concurrency * part_size per copy).
+  ByteBudget* budget = nullptr;
+  // Records a multipart upload so a later call resumes it (not owned; per object).
+  // With a journal, a failed upload is kept for that later call unless the failure
+  // can never succeed by retrying (the source changed, a permanent error).
+  UploadJournal* journal = nullptr;
+  // Whether the destination gets the source's content headers and user metadata.
+  bool copy_metadata = true;
 };
 
 struct CopyResult {
@@ -39,10 +50,26 @@ struct CopyResult {
   std::string destination_etag;
   bool multipart = false;
   bool server_side = false;
+  int parts_sent = 0;     // parts uploaded by this call
+  int parts_resumed = 0;  // parts found already uploaded by an earlier attempt
 };
 
+// The PutOptions a copy of an object with this head gets at the destination.
+PutOptions DestinationOptions(const ObjectHead& head, const Tags& tags, const CopyOptions& options);
+
+// Copies one part (range.length must be set) of source_etag's version into an upload:
+// UploadPartCopy when options.server_side, else a ranged GET with If-Match held in
+// memory (under options.budget) and an UploadPart. Returns the part's ETag.
+Result<std::string> CopyPart(ObjectStore& source, const std::string& source_key,
+                             ObjectStore& destination, const std::string& destination_key,
+                             const std::string& upload_id, int part_number, const ByteRange& range,
+                             const std::string& source_etag, const CopyOptions& options);
+
+// listed: the source object as a listing showed it, when the caller has it. A small
+// object is then read with one GET (If-Match on the listed ETag; the GET answer gives
+// the metadata), sparing the HEAD.
 Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key,
                               ObjectStore& destination, const std::string& destination_key,
-                              const CopyOptions& options);
+                              const CopyOptions& options, const ObjectInfo* listed = nullptr);
 
 }  // namespace dth

@@ -170,5 +170,56 @@ TEST_F(CliTest, CopiesAcrossServersAndBack) {
   EXPECT_EQ(ls.out.find(rgw.secret_key), std::string::npos);
 }
 
+TEST_F(CliTest, SyncBadInputIsOneClearLine) {
+  const std::string state = (home_ / "s.db").string();
+  fs::create_directories(home_ / "src");
+  ExpectOneLineError(Dth({"sync", (home_ / "nope").string(), (home_ / "dst").string(), "--state", state}),
+                     "is not a directory");
+  ExpectOneLineError(Dth({"sync"}), "no source given");
+  ExpectOneLineError(Dth({"sync", "s3://", (home_ / "dst").string()}), "no bucket name");
+  ExpectOneLineError(Dth({"sync", (home_ / "src").string(), (home_ / "dst").string(), "--state", state,
+                          "--sse", "DES"}),
+                     "--sse must be AES256 or aws:kms");
+  ExpectOneLineError(Dth({"sync", (home_ / "src").string(), (home_ / "dst").string(), "--state", state,
+                          "--task-id", "a/b"}),
+                     "task id");
+  {
+    std::ofstream(home_ / "bad.yaml") << "srcBucket: [unclosed\n";
+    std::ofstream(home_ / "typo.yaml") << "workerNumbr: 4\n";
+  }
+  auto bad = Dth({"sync", "--task-file", (home_ / "bad.yaml").string()});
+  ExpectOneLineError(bad, "not YAML or JSON");
+  EXPECT_EQ(bad.exit_code, 2);
+  ExpectOneLineError(Dth({"sync", "--task-file", (home_ / "typo.yaml").string()}),
+                     "unknown parameter 'workerNumbr'");
+  ExpectOneLineError(Dth({"sync", "--task-file", (home_ / "missing.yaml").string()}), "cannot read task file");
+  // A state file that is not a database.
+  {
+    std::ofstream(home_ / "junk.db") << "this is not sqlite, just text that is long enough to matter\n";
+  }
+  ExpectOneLineError(Dth({"sync", (home_ / "src").string(), (home_ / "dst").string(), "--state",
+                          (home_ / "junk.db").string()}),
+                     "junk.db");
+}
+
+TEST_F(CliTest, LocalSyncIsIncrementalAndRecopiesSameSizeRewrites) {
+  fs::create_directories(home_ / "src" / "d");
+  std::ofstream(home_ / "src" / "d" / "a.txt") << "aaaa";
+  std::ofstream(home_ / "src" / "b.txt") << "b";
+  const std::vector<std::string> base = {"sync", (home_ / "src").string(), (home_ / "dst").string(),
+                                         "--state", (home_ / "s.db").string()};
+  auto first = Dth(base);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("copied 2 objects"), std::string::npos) << first.out;
+  auto second = Dth(base);
+  EXPECT_NE(second.out.find("copied 0 objects"), std::string::npos) << second.out;
+  std::ofstream(home_ / "src" / "d" / "a.txt") << "AAAA";  // same size
+  auto third = Dth(base);
+  EXPECT_NE(third.out.find("copied 1 objects"), std::string::npos) << third.out;
+  std::ifstream in(home_ / "dst" / "d" / "a.txt");
+  std::string got((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(got, "AAAA");
+}
+
 }  // namespace
 }  // namespace dth

@@ -15,7 +15,8 @@ extern char** environ;
 namespace dth::testing {
 
 ProcessResult RunProcess(const std::string& program, const std::vector<std::string>& args,
-                         const std::map<std::string, std::string>& env, int timeout_seconds) {
+                         const std::map<std::string, std::string>& env, int timeout_seconds,
+                         const std::function<void(pid_t)>& on_start) {
   ProcessResult result;
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) return result;
@@ -41,6 +42,7 @@ ProcessResult RunProcess(const std::string& program, const std::vector<std::stri
   }
   close(out_pipe[1]);
   close(err_pipe[1]);
+  if (on_start && pid > 0) on_start(pid);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
   int open_fds = 2;

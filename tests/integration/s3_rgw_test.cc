@@ -1,5 +1,6 @@
 // Behaviour only a strict server shows: authentication errors, Content-MD5
 // verification, signed payloads, presigned URLs (Ceph RGW).
+#include <cstring>
 #include <gtest/gtest.h>
 
 #include "core/hash.h"
@@ -50,6 +51,49 @@ TEST(RgwTest, WrongContentMd5IsRefused) {
   EXPECT_EQ(resp.status().server_code(), "BadDigest");
   EXPECT_EQ(resp.status().code(), Code::kCorruption);
   EXPECT_EQ(store->Head("md5-test").status().code(), Code::kNotFound);  // nothing half-written
+}
+
+// Yields `first` until its first rewind, then `second` (same size): the SHA-256 signed
+// for the request is of `first`, the bytes sent are `second`.
+class SwitchingSource : public ByteSource {
+ public:
+  SwitchingSource(std::string first, std::string second)
+      : first_(std::move(first)), second_(std::move(second)) {}
+  uint64_t size() const override { return first_.size(); }
+  Result<size_t> Read(char* buf, size_t n) override {
+    const std::string& data = rewinds_ >= 2 ? second_ : first_;
+    size_t k = std::min(n, data.size() - pos_);
+    std::memcpy(buf, data.data() + pos_, k);
+    pos_ += k;
+    return k;
+  }
+  Status Rewind() override {
+    ++rewinds_;
+    pos_ = 0;
+    return Status::Ok();
+  }
+
+ private:
+  std::string first_, second_;
+  size_t pos_ = 0;
+  int rewinds_ = 0;
+};
+
+TEST(RgwTest, Sha256BodyChecksumIsCheckedByTheServer) {
+  auto store = testing::MakeBucketStore(S3Server::kRgw, [](s3::S3Config& c) {
+    c.body_checksum = s3::BodyChecksum::kSha256;
+    c.retry = RetryPolicy::None();
+  });
+  if (!store) return;
+  ASSERT_TRUE(PutString(*store, "good", "payload protected by sha256").ok());
+  EXPECT_EQ(*GetString(*store, "good"), "payload protected by sha256");
+  // The bytes change after they were hashed: the server refuses them.
+  SwitchingSource changing("the bytes that were hashed", "the bytes that were changed");
+  auto put = store->Put("changed", changing, {});
+  ASSERT_FALSE(put.ok()) << "the server stored bytes that do not match their SHA-256";
+  EXPECT_EQ(put.status().server_code(), "XAmzContentSHA256Mismatch") << put.status().ToString();
+  EXPECT_NE(put.status().message().find("SHA-256 mismatch"), std::string::npos);
+  EXPECT_EQ(store->Head("changed").status().code(), Code::kNotFound);  // nothing half-written
 }
 
 TEST(RgwTest, SignedPayloadModeWorks) {

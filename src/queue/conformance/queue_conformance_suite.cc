@@ -140,4 +140,36 @@ TEST_P(QueueConformance, Stats) {
   EXPECT_EQ(stats.in_flight, 0);
 }
 
+TEST_P(QueueConformance, DeleteBatchSkipsStaleReceipts) {
+  MustSend({MakeJob("a"), MakeJob("b"), MakeJob("c")});
+  auto leases = MustReceive(queue(), 3, seconds(30));
+  ASSERT_EQ(leases.size(), 3u);
+  // c's lease lapses and c is received again: the first receipt is stale.
+  clock_.Advance(seconds(31));
+  auto again = MustReceive(queue(), 3, seconds(30));
+  ASSERT_EQ(again.size(), 3u);
+  std::vector<Lease> batch = {again[0], again[1], leases[2]};
+  ASSERT_TRUE(queue().DeleteBatch(batch).ok());
+  QueueStats stats = MustStats();
+  EXPECT_EQ(stats.in_flight, 1) << "the stale receipt must not delete the job";
+  EXPECT_TRUE(queue().DeleteBatch({}).ok());
+}
+
+TEST_P(QueueConformance, PurgeDropsOneTasksWaitingAndLeasedJobs) {
+  MustSend({MakeJob("a"), MakeJob("b"), MakeJob("x", "other")});
+  ASSERT_EQ(MustReceive(queue(), 3, seconds(300)).size(), 3u);  // all leased
+  MustSend({MakeJob("c")});                                      // one waiting
+  auto purged = queue().Purge("task-1");
+  ASSERT_TRUE(purged.ok()) << purged.status().ToString();
+  EXPECT_EQ(*purged, 3);
+  QueueStats stats = MustStats();
+  EXPECT_EQ(stats.waiting, 0);
+  EXPECT_EQ(stats.in_flight, 1) << "the other task's lease stays";
+  // A purged key can be sent again at once: its lease no longer holds it.
+  EXPECT_EQ(MustSend({MakeJob("a")}), 1);
+  auto none = queue().Purge("no-such-task");
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, 0);
+}
+
 }  // namespace dth

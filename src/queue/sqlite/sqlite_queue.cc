@@ -47,13 +47,23 @@ Lease LeaseFromRow(const SqliteStatement& row) {
 Result<std::unique_ptr<SqliteQueue>> SqliteQueue::Open(const std::string& path,
                                                        const QueueOptions& options) {
   if (options.max_receives < 1) return InvalidArgument("queue max_receives must be >= 1");
-  DTH_ASSIGN_OR_RETURN(auto db, SqliteDb::Open(path, options.busy_timeout));
-  DTH_RETURN_IF_ERROR(db->EnsureSchema("queue", kSchemaVersion, kSchema));
-  return std::unique_ptr<SqliteQueue>(new SqliteQueue(std::move(db), options));
+  DTH_ASSIGN_OR_RETURN(auto conn, SqliteConnection::Open(path, options.busy_timeout));
+  return Open(std::move(conn), options);
 }
 
-SqliteQueue::SqliteQueue(std::unique_ptr<SqliteDb> db, const QueueOptions& options)
-    : db_(std::move(db)), options_(options), rng_(std::random_device{}()) {
+Result<std::unique_ptr<SqliteQueue>> SqliteQueue::Open(std::shared_ptr<SqliteConnection> conn,
+                                                       const QueueOptions& options) {
+  if (options.max_receives < 1) return InvalidArgument("queue max_receives must be >= 1");
+  {
+    std::lock_guard lock(conn->mu);
+    DTH_RETURN_IF_ERROR(conn->db->EnsureSchema("queue", kSchemaVersion, kSchema));
+  }
+  return std::unique_ptr<SqliteQueue>(new SqliteQueue(std::move(conn), options));
+}
+
+SqliteQueue::SqliteQueue(std::shared_ptr<SqliteConnection> conn, const QueueOptions& options)
+    : conn_(std::move(conn)), mu_(conn_->mu), db_(conn_->db), options_(options),
+      rng_(std::random_device{}()) {
   if (options_.clock == nullptr) options_.clock = SystemClock();
 }
 
@@ -153,6 +163,20 @@ Status SqliteQueue::Delete(const Lease& lease) {
   return Status::Ok();
 }
 
+Status SqliteQueue::DeleteBatch(const std::vector<Lease>& leases) {
+  if (leases.empty()) return Status::Ok();
+  std::lock_guard lock(mu_);
+  SqliteTransaction txn(*db_);
+  DTH_RETURN_IF_ERROR(txn.Begin());
+  for (const Lease& lease : leases) {
+    if (lease.receipt.empty()) continue;
+    DTH_ASSIGN_OR_RETURN(auto remove,
+                         db_->Prepare("DELETE FROM queue_jobs WHERE id = ? AND receipt = ?"));
+    DTH_RETURN_IF_ERROR(remove.Bind(1, lease.id).Bind(2, lease.receipt).Run());
+  }
+  return txn.Commit();
+}
+
 Status SqliteQueue::ChangeVisibility(const Lease& lease, std::chrono::seconds visibility) {
   if (visibility.count() < 0) return InvalidArgument("queue ChangeVisibility: negative time");
   std::lock_guard lock(mu_);
@@ -181,6 +205,13 @@ Result<std::vector<Lease>> SqliteQueue::DeadLetters(int max) {
     out.push_back(LeaseFromRow(select));
   }
   return out;
+}
+
+Result<int64_t> SqliteQueue::Purge(const std::string& task_id) {
+  std::lock_guard lock(mu_);
+  DTH_ASSIGN_OR_RETURN(auto remove, db_->Prepare("DELETE FROM queue_jobs WHERE task_id = ?"));
+  DTH_RETURN_IF_ERROR(remove.Bind(1, task_id).Run());
+  return static_cast<int64_t>(db_->Changes());
 }
 
 Result<QueueStats> SqliteQueue::Stats() {

@@ -28,24 +28,30 @@ class SqliteQueue : public JobQueue {
  public:
   static Result<std::unique_ptr<SqliteQueue>> Open(const std::string& path,
                                                    const QueueOptions& options = {});
+  // On a connection shared with other users in this process (the state store).
+  static Result<std::unique_ptr<SqliteQueue>> Open(std::shared_ptr<SqliteConnection> conn,
+                                                   const QueueOptions& options = {});
 
   Result<int> Send(const std::vector<Job>& batch) override;
   Result<std::vector<Lease>> Receive(int max, std::chrono::seconds visibility) override;
   Status Delete(const Lease& lease) override;
+  Status DeleteBatch(const std::vector<Lease>& leases) override;
   Status ChangeVisibility(const Lease& lease, std::chrono::seconds visibility) override;
   Result<std::vector<Lease>> DeadLetters(int max) override;
   Result<QueueStats> Stats() override;
+  Result<int64_t> Purge(const std::string& task_id) override;
 
  private:
-  SqliteQueue(std::unique_ptr<SqliteDb> db, const QueueOptions& options);
+  SqliteQueue(std::shared_ptr<SqliteConnection> conn, const QueueOptions& options);
 
   int64_t NowMs() const;
   std::string NewReceipt(int64_t id);
   // One pass of Receive inside its transaction: leases or dead-letters up to `max`.
   Result<bool> ReceivePass(int max, int64_t now, int64_t visible_at, std::vector<Lease>* out);
 
-  std::mutex mu_;
-  std::unique_ptr<SqliteDb> db_;
+  std::shared_ptr<SqliteConnection> conn_;
+  std::mutex& mu_;                  // conn_->mu
+  std::unique_ptr<SqliteDb>& db_;   // conn_->db
   QueueOptions options_;
   std::mt19937_64 rng_;
 };

@@ -76,6 +76,23 @@ TEST_P(StateConformance, ObjectRoundTripAndReplace) {
             Code::kInvalidArgument);
 }
 
+TEST_P(StateConformance, UpsertManyAtOnce) {
+  std::vector<ObjectRecord> records;
+  for (int i = 0; i < 300; ++i) records.push_back(Object("k" + std::to_string(i), ObjectStatus::kPending));
+  ASSERT_TRUE(store().UpsertObjects(records).ok());
+  auto counts = peer().CountObjects("task-1");
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->pending, 300);
+  records[7].status = ObjectStatus::kDone;
+  ASSERT_TRUE(store().UpsertObjects({records[7]}).ok());
+  EXPECT_EQ(store().GetObject("task-1", "k7")->status, ObjectStatus::kDone);
+  // One bad record refuses the batch before anything is written.
+  std::vector<ObjectRecord> bad = {Object("fine", ObjectStatus::kDone), Object("", ObjectStatus::kDone)};
+  EXPECT_EQ(store().UpsertObjects(bad).code(), Code::kInvalidArgument);
+  EXPECT_EQ(store().GetObject("task-1", "fine").status().code(), Code::kNotFound);
+  EXPECT_TRUE(store().UpsertObjects({}).ok());
+}
+
 TEST_P(StateConformance, ListPaginatesInByteOrderWithStatusFilter) {
   const std::vector<std::string> keys = {"B", "a", "a/b", "a0", "ab", "z", "\xc3\xa9"};
   for (size_t i = 0; i < keys.size(); ++i) {

@@ -1,5 +1,9 @@
 #include "state/sqlite/sqlite_db.h"
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include <sqlite3.h>
 
 #include <utility>
@@ -84,11 +88,31 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path,
   }
   std::unique_ptr<SqliteDb> db(new SqliteDb(raw));
   sqlite3_extended_result_codes(raw, 1);
-  sqlite3_busy_timeout(raw, static_cast<int>(busy_timeout.count()));
+  db->busy_timeout_us_ = static_cast<int64_t>(busy_timeout.count()) * 1000;
+  sqlite3_busy_handler(raw, &SqliteDb::OnBusy, db.get());
   // journal_mode answers "memory" for ":memory:"; that is fine.
   Status status = db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
   if (!status.ok()) return status.Prefix("open sqlite database " + path);
   return db;
+}
+
+int SqliteDb::OnBusy(void* self, int attempts) {
+  // 20 us doubling to 2 ms; attempts count from 0 for each wait.
+  static thread_local std::chrono::steady_clock::time_point started;
+  if (attempts == 0) started = std::chrono::steady_clock::now();
+  auto waited = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - started);
+  if (waited.count() >= static_cast<SqliteDb*>(self)->busy_timeout_us_) return 0;  // give up
+  const int64_t sleep_us = std::min<int64_t>(int64_t{20} << std::min(attempts, 7), 2000);
+  std::this_thread::sleep_for(std::chrono::microseconds(sleep_us));
+  return 1;
+}
+
+Result<std::shared_ptr<SqliteConnection>> SqliteConnection::Open(
+    const std::string& path, std::chrono::milliseconds busy_timeout) {
+  auto conn = std::make_shared<SqliteConnection>();
+  DTH_ASSIGN_OR_RETURN(conn->db, SqliteDb::Open(path, busy_timeout));
+  return conn;
 }
 
 SqliteDb::~SqliteDb() {

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -77,9 +78,23 @@ class SqliteDb {
 
  private:
   explicit SqliteDb(sqlite3* db) : db_(db) {}
+  // Waits for a lock held by another connection in short sleeps (SQLite's own busy
+  // timeout sleeps up to 100 ms at a time, which stalls many threads sharing a file).
+  static int OnBusy(void* self, int attempts);
 
   sqlite3* db_;
+  int64_t busy_timeout_us_ = 0;
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
+// One connection and the mutex that serialises its use. A process's queue and state
+// store share one, so they never wait for each other's file locks (SQLite allows one
+// writer per file; two connections in one process would take turns through sleeps).
+struct SqliteConnection {
+  std::mutex mu;
+  std::unique_ptr<SqliteDb> db;
+  static Result<std::shared_ptr<SqliteConnection>> Open(
+      const std::string& path, std::chrono::milliseconds busy_timeout = std::chrono::seconds(30));
 };
 
 // A transaction, rolled back on destruction unless Commit() succeeded. Begin() is

@@ -77,30 +77,47 @@ Result<ObjectRecord> ReadObject(const SqliteStatement& row) {
 
 Result<std::unique_ptr<SqliteStateStore>> SqliteStateStore::Open(
     const std::string& path, const StateStoreOptions& options) {
-  DTH_ASSIGN_OR_RETURN(auto db, SqliteDb::Open(path, options.busy_timeout));
-  DTH_RETURN_IF_ERROR(db->EnsureSchema("state", kSchemaVersion, kSchema));
-  return std::unique_ptr<SqliteStateStore>(new SqliteStateStore(std::move(db), options));
+  DTH_ASSIGN_OR_RETURN(auto conn, SqliteConnection::Open(path, options.busy_timeout));
+  return Open(std::move(conn), options);
 }
 
-SqliteStateStore::SqliteStateStore(std::unique_ptr<SqliteDb> db,
+Result<std::unique_ptr<SqliteStateStore>> SqliteStateStore::Open(
+    std::shared_ptr<SqliteConnection> conn, const StateStoreOptions& options) {
+  {
+    std::lock_guard lock(conn->mu);
+    DTH_RETURN_IF_ERROR(conn->db->EnsureSchema("state", kSchemaVersion, kSchema));
+  }
+  return std::unique_ptr<SqliteStateStore>(new SqliteStateStore(std::move(conn), options));
+}
+
+SqliteStateStore::SqliteStateStore(std::shared_ptr<SqliteConnection> conn,
                                    const StateStoreOptions& options)
-    : db_(std::move(db)), options_(options) {
+    : conn_(std::move(conn)), mu_(conn_->mu), db_(conn_->db), options_(options) {
   if (options_.clock == nullptr) options_.clock = SystemClock();
 }
 
-Status SqliteStateStore::UpsertObject(const ObjectRecord& r) {
-  if (r.task_id.empty() || r.key.empty()) {
-    return InvalidArgument("state UpsertObject: empty task_id or key");
+Status SqliteStateStore::UpsertObject(const ObjectRecord& r) { return UpsertObjects({r}); }
+
+Status SqliteStateStore::UpsertObjects(const std::vector<ObjectRecord>& records) {
+  for (const ObjectRecord& r : records) {
+    if (r.task_id.empty() || r.key.empty()) {
+      return InvalidArgument("state UpsertObject: empty task_id or key");
+    }
   }
   static const std::string sql = std::string("INSERT OR REPLACE INTO state_objects (") +
                                  kObjectColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   std::lock_guard lock(mu_);
-  DTH_ASSIGN_OR_RETURN(auto upsert, db_->Prepare(sql.c_str()));
-  upsert.Bind(1, r.task_id).Bind(2, r.key).Bind(3, static_cast<int64_t>(r.size));
-  upsert.Bind(4, r.source_etag).Bind(5, ObjectStatusName(r.status)).Bind(6, r.attempts);
-  upsert.Bind(7, r.last_error).Bind(8, static_cast<int64_t>(r.bytes));
-  upsert.Bind(9, ToUnixMs(r.started_at)).Bind(10, ToUnixMs(r.finished_at));
-  return upsert.Run();
+  SqliteTransaction txn(*db_);
+  if (records.size() > 1) DTH_RETURN_IF_ERROR(txn.Begin());
+  for (const ObjectRecord& r : records) {
+    DTH_ASSIGN_OR_RETURN(auto upsert, db_->Prepare(sql.c_str()));
+    upsert.Bind(1, r.task_id).Bind(2, r.key).Bind(3, static_cast<int64_t>(r.size));
+    upsert.Bind(4, r.source_etag).Bind(5, ObjectStatusName(r.status)).Bind(6, r.attempts);
+    upsert.Bind(7, r.last_error).Bind(8, static_cast<int64_t>(r.bytes));
+    upsert.Bind(9, ToUnixMs(r.started_at)).Bind(10, ToUnixMs(r.finished_at));
+    DTH_RETURN_IF_ERROR(upsert.Run());
+  }
+  return records.size() > 1 ? txn.Commit() : Status::Ok();
 }
 
 Result<ObjectRecord> SqliteStateStore::GetObject(const std::string& task_id,

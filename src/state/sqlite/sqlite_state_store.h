@@ -25,8 +25,12 @@ class SqliteStateStore : public StateStore {
  public:
   static Result<std::unique_ptr<SqliteStateStore>> Open(const std::string& path,
                                                         const StateStoreOptions& options = {});
+  // On a connection shared with other users in this process (the queue).
+  static Result<std::unique_ptr<SqliteStateStore>> Open(std::shared_ptr<SqliteConnection> conn,
+                                                        const StateStoreOptions& options = {});
 
   Status UpsertObject(const ObjectRecord& record) override;
+  Status UpsertObjects(const std::vector<ObjectRecord>& records) override;
   Result<ObjectRecord> GetObject(const std::string& task_id, const std::string& key) override;
   Result<ObjectPage> ListObjects(const ObjectQuery& query) override;
   Result<ObjectCounts> CountObjects(const std::string& task_id) override;
@@ -44,11 +48,12 @@ class SqliteStateStore : public StateStore {
   Result<RunRecord> GetRun(int64_t run_id) override;
 
  private:
-  SqliteStateStore(std::unique_ptr<SqliteDb> db, const StateStoreOptions& options);
+  SqliteStateStore(std::shared_ptr<SqliteConnection> conn, const StateStoreOptions& options);
   int64_t NowMs() const { return ToUnixMs(options_.clock->Now()); }
 
-  std::mutex mu_;
-  std::unique_ptr<SqliteDb> db_;
+  std::shared_ptr<SqliteConnection> conn_;
+  std::mutex& mu_;                  // conn_->mu
+  std::unique_ptr<SqliteDb>& db_;   // conn_->db
   StateStoreOptions options_;
 };
 

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <thread>
 
 #include "queue/sqlite/sqlite_queue.h"
 #include "state/conformance/state_conformance.h"
@@ -69,6 +70,36 @@ TEST(SqliteStateStore, SharesAFileWithTheQueueAndSurvivesReopen) {
   auto queue = SqliteQueue::Open(path, QueueOptions{5, &clock});
   ASSERT_TRUE(queue.ok());
   EXPECT_EQ((*queue)->Stats()->waiting, 1);
+}
+
+TEST(SqliteStateStore, SharesOneConnectionWithTheQueueAcrossThreads) {
+  const std::string path = TempDbPath();
+  auto conn = SqliteConnection::Open(path);
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  auto state = SqliteStateStore::Open(*conn);
+  auto queue = SqliteQueue::Open(*conn);
+  ASSERT_TRUE(state.ok() && queue.ok());
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        std::string key = std::to_string(t) + "-" + std::to_string(i);
+        ASSERT_TRUE((*queue)->Send({Job{"task", key, "{}"}}).ok());
+        ObjectRecord r;
+        r.task_id = "task";
+        r.key = key;
+        ASSERT_TRUE((*state)->UpsertObject(r).ok());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  auto counts = (*state)->CountObjects("task");
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->total(), 200);
+  auto stats = (*queue)->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->waiting, 200);
+  std::filesystem::remove_all(std::filesystem::path(path).parent_path());
 }
 
 TEST(SqliteStateStore, NewerSchemaVersionIsAClearError) {

@@ -110,7 +110,7 @@ Result<std::string> MemoryStore::UploadPart(const std::string& key, const std::s
   if (!features_.multipart) return NotSupported(Describe() + ": multipart upload is not supported");
   {
     std::lock_guard<std::mutex> lock(state_->mu);
-    DTH_RETURN_IF_ERROR(state_->TakeFault("UploadPart"));
+    DTH_RETURN_IF_ERROR(state_->TakeFault("UploadPart", key));
   }
   DTH_RETURN_IF_ERROR(CheckPartNumber(part_number, features_));
   if (body.size() > features_.max_part_size) {

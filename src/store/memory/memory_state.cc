@@ -9,7 +9,17 @@
 
 namespace dth::memory_internal {
 
+Status State::TakeFault(const std::string& op, const std::string& key) {
+  auto it = key_faults.find({op, key});
+  if (it != key_faults.end()) {
+    ++calls[op];
+    return it->second;
+  }
+  return TakeFault(op);
+}
+
 Status State::TakeFault(const std::string& op) {
+  ++calls[op];
   auto it = faults.find(op);
   if (it == faults.end() || it->second.empty()) return Status::Ok();
   Status status = std::move(it->second.front());

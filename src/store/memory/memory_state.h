@@ -43,10 +43,14 @@ struct State {
   std::map<std::string, Upload> uploads;  // by upload id
   uint64_t next_upload = 1;
   std::map<std::string, std::deque<Status>> faults;  // by operation name
+  std::map<std::pair<std::string, std::string>, Status> key_faults;  // by (op, key)
+  std::map<std::string, int> calls;                  // by operation name
   std::function<TimePoint()> clock;
 
   // Pops the next queued fault for op; OK when none. Caller holds mu.
   Status TakeFault(const std::string& op);
+  // Counts the call; a fault set for (op, key) wins, then the queued ones. Caller holds mu.
+  Status TakeFault(const std::string& op, const std::string& key);
   TimePoint Now() const;
 };
 

@@ -45,6 +45,22 @@ void MemoryStore::FailNext(std::string op, Status status, int times) {
   for (int i = 0; i < times; ++i) queue.push_back(status);
 }
 
+void MemoryStore::FailKey(std::string op, std::string key, Status status) {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->key_faults[{std::move(op), std::move(key)}] = std::move(status);
+}
+
+void MemoryStore::ClearKeyFaults() {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->key_faults.clear();
+}
+
+int MemoryStore::Calls(const std::string& op) const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  auto it = state_->calls.find(op);
+  return it == state_->calls.end() ? 0 : it->second;
+}
+
 int MemoryStore::PendingFaults(const std::string& op) const {
   std::lock_guard<std::mutex> lock(state_->mu);
   auto it = state_->faults.find(op);
@@ -62,7 +78,7 @@ const StoreFeatures& MemoryStore::Features() const { return features_; }
 
 Result<ObjectHead> MemoryStore::Head(const std::string& key) {
   std::lock_guard<std::mutex> lock(state_->mu);
-  DTH_RETURN_IF_ERROR(state_->TakeFault("Head"));
+  DTH_RETURN_IF_ERROR(state_->TakeFault("Head", key));
   auto it = state_->objects.find(key);
   if (it == state_->objects.end()) return NotFound(Describe() + ": no such key \"" + key + "\"");
   return it->second.head;
@@ -75,7 +91,7 @@ Status MemoryStore::Get(const std::string& key, const GetOptions& options, ByteS
   uint64_t length = 0;
   {
     std::lock_guard<std::mutex> lock(state_->mu);
-    DTH_RETURN_IF_ERROR(state_->TakeFault("Get"));
+    DTH_RETURN_IF_ERROR(state_->TakeFault("Get", key));
     auto it = state_->objects.find(key);
     if (it == state_->objects.end()) {
       return NotFound(Describe() + ": no such key \"" + key + "\"");
@@ -108,7 +124,7 @@ Result<std::string> MemoryStore::Put(const std::string& key, ByteSource& body,
                                      const PutOptions& options) {
   {
     std::lock_guard<std::mutex> lock(state_->mu);
-    DTH_RETURN_IF_ERROR(state_->TakeFault("Put"));
+    DTH_RETURN_IF_ERROR(state_->TakeFault("Put", key));
   }
   DTH_RETURN_IF_ERROR(memory_internal::ValidateKey(key, features_.arbitrary_keys));
   DTH_RETURN_IF_ERROR(memory_internal::ValidatePutOptions(options, features_));

@@ -39,6 +39,12 @@ class MemoryStore : public ObjectStore {
   // DeleteMany reports queued "Delete" faults per key in its result.
   // An op not in OperationNames() is a programming error and aborts.
   void FailNext(std::string op, Status status, int times = 1);
+  // Every call of `op` on `key` fails with `status` until ClearKeyFaults (Head, Get,
+  // Put and UploadPart look at key faults).
+  void FailKey(std::string op, std::string key, Status status);
+  void ClearKeyFaults();
+  // Calls of op so far (the failed ones included).
+  int Calls(const std::string& op) const;
   // Number of faults still queued for op.
   int PendingFaults(const std::string& op) const;
   // Replaces the clock used for last_modified and upload initiation times

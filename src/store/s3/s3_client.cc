@@ -22,6 +22,8 @@ std::string Hint(const std::string& server_code) {
   if (server_code == "NoSuchBucket") return " (the bucket does not exist)";
   if (server_code == "RequestTimeTooSkewed") return " (check this machine's clock)";
   if (server_code == "BadDigest") return " (the data changed in transit: Content-MD5 mismatch)";
+  if (server_code == "XAmzContentSHA256Mismatch")
+    return " (the data changed in transit: SHA-256 mismatch)";
   return "";
 }
 
@@ -127,7 +129,8 @@ Result<HttpResponse> S3Client::ExecuteOnce(const S3Request& request) const {
   http.on_response_start = request.on_response_start;
   if (config_.requester_pays) http.headers.emplace_back("x-amz-request-payer", "requester");
   if (!config_.credentials.anonymous) {
-    DTH_ASSIGN_OR_RETURN(std::string payload_hash, PayloadHash(request, config_.payload_signing));
+    DTH_ASSIGN_OR_RETURN(std::string payload_hash, PayloadHash(
+        request, request.sign_body ? PayloadSigning::kSigned : config_.payload_signing));
     SignedHeaders signed_headers =
         SignRequest(Signable(request, target, http.headers, payload_hash), Keys(), SigningOptions(),
                     std::chrono::system_clock::now());

@@ -23,6 +23,13 @@ enum class PayloadSigning {
   kSigned,    // SHA-256 of every body (costs a pass over the data)
 };
 
+// How the bytes of an object or part are protected on the way to the server.
+enum class BodyChecksum {
+  kMd5,     // Content-MD5 (the server checks it: BadDigest), and the ETag compared to it
+  kSha256,  // the signed x-amz-content-sha256 of the body, which SigV4 servers check
+            // (XAmzContentSHA256Mismatch); 2-3x cheaper than MD5 where SHA extensions exist
+};
+
 struct S3Config {
   std::string endpoint;  // "https://s3.us-east-1.amazonaws.com" or "http://127.0.0.1:7480"
   std::string region = "us-east-1";
@@ -30,6 +37,7 @@ struct S3Config {
   bool path_style = true;  // false: https://bucket.host/key
   Credentials credentials;
   PayloadSigning payload_signing = PayloadSigning::kUnsigned;
+  BodyChecksum body_checksum = BodyChecksum::kMd5;  // object and part bodies
   bool requester_pays = false;
   RetryPolicy retry;
 };
@@ -47,6 +55,7 @@ struct S3Request {
   ByteSink* sink = nullptr;
   std::function<Status(int, const HttpHeaders&)> on_response_start;
   bool no_bucket = false;  // service-level (ListBuckets) or CreateBucket on the root
+  bool sign_body = false;  // sign the body's SHA-256 whatever config.payload_signing says
 };
 
 class S3Client {

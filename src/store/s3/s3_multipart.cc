@@ -41,7 +41,7 @@ Result<std::string> S3Store::UploadPart(const std::string& key, const std::strin
                            std::to_string(part_number) + " is out of range");
   S3Request r{"UploadPart", "PUT", key};
   r.query = {{"partNumber", std::to_string(part_number)}, {"uploadId", upload_id}};
-  return SendWithMd5(std::move(r), body);
+  return SendData(std::move(r), body);
 }
 
 Result<std::string> S3Store::UploadPartCopy(const std::string& key, const std::string& upload_id,

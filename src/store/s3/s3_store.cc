@@ -166,6 +166,15 @@ Result<std::string> S3Store::SendWithMd5(S3Request request, ByteSource& body) {
   return etag;
 }
 
+Result<std::string> S3Store::SendData(S3Request request, ByteSource& body) {
+  if (client_.config().body_checksum == BodyChecksum::kMd5) return SendWithMd5(std::move(request), body);
+  request.sign_body = true;
+  request.body = &body;
+  DTH_ASSIGN_OR_RETURN(HttpResponse resp, client_.Execute(request));
+  const std::string* etag_header = resp.Header("ETag");
+  return etag_header ? StripQuotes(*etag_header) : std::string();
+}
+
 Result<std::string> S3Store::Put(const std::string& key, ByteSource& body,
                                  const PutOptions& options) {
   if (body.size() > features_.max_put_size)
@@ -174,7 +183,7 @@ Result<std::string> S3Store::Put(const std::string& key, ByteSource& body,
   DTH_RETURN_IF_ERROR(CheckKey("PutObject", key));
   S3Request r{"PutObject", "PUT", key};
   r.headers = PutHeaders(options);
-  return SendWithMd5(std::move(r), body);
+  return SendData(std::move(r), body);
 }
 
 Status S3Store::Delete(const std::string& key) {

@@ -58,6 +58,8 @@ class S3Store : public ObjectStore {
  private:
   // Sends body with Content-MD5; checks the ETag answer against the MD5 when it can.
   Result<std::string> SendWithMd5(S3Request request, ByteSource& body);
+  // An object's or part's bytes, protected as config().body_checksum says.
+  Result<std::string> SendData(S3Request request, ByteSource& body);
   std::string CopySourceHeader(const CopySource& source) const;
   // Refuses keys S3 cannot take, and keys this store's features say it cannot hold.
   Status CheckKey(const std::string& operation, const std::string& key) const;

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Sync benchmark on a local Ceph RGW: dth sync against rclone sync (defaults, and with
+# --checksum, its recommended S3 mode) and aws s3 sync, in the same run, alternating,
+# RUNS times each (default 3):
+#   (a) one BIG_MIB object (default 1024) bucket to bucket through the client (dth and
+#       rclone reach the destination through a second spelling of the endpoint; aws s3
+#       sync between buckets is server-side, so its row is marked and not compared)
+#   (b) SMALL_COUNT objects (default 2000) of 16 KiB, bucket to bucket, 32 transfers
+#   (c) a re-run with nothing to do over RERUN_COUNT objects (default 10000)
+# Every copy goes to a fresh destination bucket. Prints median wall time, CPU time
+# (user+sys), peak RSS and objects/s per tool, and each tool's ratio to dth.
+# Starts its own RGW unless RGW_ENDPOINT/_ACCESS_KEY/_SECRET_KEY are set.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RUNS=${RUNS:-3}
+BIG_MIB=${BIG_MIB:-1024}
+SMALL_COUNT=${SMALL_COUNT:-2000}
+RERUN_COUNT=${RERUN_COUNT:-10000}
+CASES=${CASES:-"a b c"}
+DTH="$ROOT/build/release/dth"
+
+"$ROOT/scripts/setup.sh" --test >&2
+NINJA_TARGETS=dth "$ROOT/scripts/build.sh" release >&2
+for tool in rclone aws /usr/bin/time bc; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install rclone awscli time bc)" >&2; exit 1; }
+done
+
+WORK=$(mktemp -d /tmp/dth-bench.XXXXXX)
+cleanup() {
+  [ -n "${OWN_RGW:-}" ] && "$ROOT/tests/servers/stop.sh" "$WORK/rgw" >/dev/null 2>&1
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+if [ -z "${RGW_ENDPOINT:-}" ]; then
+  OWN_RGW=1
+  "$ROOT/tests/servers/start_rgw.sh" "$WORK/rgw" >&2
+  # shellcheck disable=SC1091
+  . "$WORK/rgw/env"
+fi
+export AWS_ACCESS_KEY_ID=$RGW_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$RGW_SECRET_KEY AWS_DEFAULT_REGION=us-east-1
+export DTH_STATE_DIR="$WORK/state"
+ALT_ENDPOINT=${RGW_ENDPOINT/127.0.0.1/localhost}
+for r in A B; do
+  ep=$RGW_ENDPOINT; [ $r = B ] && ep=$ALT_ENDPOINT
+  export "RCLONE_CONFIG_${r}_TYPE=s3" "RCLONE_CONFIG_${r}_PROVIDER=Ceph" "RCLONE_CONFIG_${r}_ENDPOINT=$ep" \
+    "RCLONE_CONFIG_${r}_ACCESS_KEY_ID=$RGW_ACCESS_KEY" "RCLONE_CONFIG_${r}_SECRET_ACCESS_KEY=$RGW_SECRET_KEY"
+done
+unset AWS_CA_BUNDLE
+AWS=(aws --endpoint-url "$RGW_ENDPOINT")
+RUN_ID=$RANDOM
+
+mb() { "${AWS[@]}" s3 mb "s3://$1" >/dev/null; }
+# A fresh destination bucket name for one measured run.
+# (Called in $(...), so the name cannot come from a shell counter.)
+fresh() { local b="bench-$RUN_ID-$1-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')"; mb "$b"; echo "$b"; }
+
+# measure NAME OBJECTS CMD... -> appends "name wall cpu rss_kib objects" to $WORK/results
+measure() {
+  local name=$1 objects=$2; shift 2
+  /usr/bin/time -f "%e %U %S %M" -o "$WORK/t" "$@" >/dev/null 2>"$WORK/err" ||
+    { echo "bench: $name failed: $(tail -3 "$WORK/err")" >&2; exit 1; }
+  read -r wall user sys rss <"$WORK/t"
+  echo "$name $wall $(echo "$user + $sys" | bc) $rss $objects" >>"$WORK/results"
+}
+
+# Source buckets, filled once by dth from local files.
+populate() {  # BUCKET COUNT SIZE_BYTES
+  local dir="$WORK/fill-$1"
+  mkdir -p "$dir"
+  for i in $(seq 1 "$2"); do
+    d=$((i % 50))
+    mkdir -p "$dir/d$d"
+    head -c "$3" /dev/urandom >"$dir/d$d/obj-$i"
+  done
+  mb "$1"
+  "$DTH" --endpoint "$RGW_ENDPOINT" -q sync "$dir" "s3://$1/" --workers 32
+  rm -rf "$dir"
+}
+SRC_BIG=bench-$RUN_ID-big SRC_SMALL=bench-$RUN_ID-small SRC_MANY=bench-$RUN_ID-many
+for c in $CASES; do
+  case $c in
+    a) mb "$SRC_BIG"; head -c $((BIG_MIB << 20)) /dev/urandom >"$WORK/big.bin"
+       "$DTH" --endpoint "$RGW_ENDPOINT" -q cp "$WORK/big.bin" "s3://$SRC_BIG/big.bin"; rm "$WORK/big.bin" ;;
+    b) populate "$SRC_SMALL" "$SMALL_COUNT" 16384 ;;
+    c) populate "$SRC_MANY" "$RERUN_COUNT" 100
+       # Each tool's destination, synced once by that tool before the re-runs.
+       RERUN_DTH=$(fresh rerun-dth) RERUN_RCLONE=$(fresh rerun-rclone) RERUN_AWS=$(fresh rerun-aws)
+       "$DTH" --endpoint "$RGW_ENDPOINT" -q sync "s3://$SRC_MANY/" "s3://$RERUN_DTH/" \
+         --dst-endpoint "$ALT_ENDPOINT" --workers 32
+       rclone sync --transfers 32 --checksum "A:$SRC_MANY" "B:$RERUN_RCLONE"
+       "${AWS[@]}" s3 sync --quiet "s3://$SRC_MANY/" "s3://$RERUN_AWS/" ;;
+  esac
+done
+
+DTH_SYNC=("$DTH" --endpoint "$RGW_ENDPOINT" -q sync --dst-endpoint "$ALT_ENDPOINT")
+for _ in $(seq "$RUNS"); do
+  for c in $CASES; do
+    case $c in
+      a) measure "a-1GiB/dth" 1 "${DTH_SYNC[@]}" "s3://$SRC_BIG/" "s3://$(fresh a)/"
+         measure "a-1GiB/rclone" 1 rclone sync "A:$SRC_BIG" "B:$(fresh a)"
+         measure "a-1GiB/rclone-checksum" 1 rclone sync --checksum "A:$SRC_BIG" "B:$(fresh a)"
+         measure "a-1GiB/aws(server-side)" 1 "${AWS[@]}" s3 sync --quiet "s3://$SRC_BIG/" "s3://$(fresh a)/" ;;
+      b) measure "b-small/dth" "$SMALL_COUNT" "${DTH_SYNC[@]}" "s3://$SRC_SMALL/" "s3://$(fresh b)/" --workers 32
+         measure "b-small/rclone" "$SMALL_COUNT" rclone sync --transfers 32 "A:$SRC_SMALL" "B:$(fresh b)"
+         measure "b-small/rclone-checksum" "$SMALL_COUNT" rclone sync --transfers 32 --checksum \
+           "A:$SRC_SMALL" "B:$(fresh b)"
+         measure "b-small/aws(server-side)" "$SMALL_COUNT" "${AWS[@]}" s3 sync --quiet \
+           "s3://$SRC_SMALL/" "s3://$(fresh b)/" ;;
+      c) measure "c-rerun/dth" "$RERUN_COUNT" "${DTH_SYNC[@]}" "s3://$SRC_MANY/" "s3://$RERUN_DTH/" --workers 32
+         measure "c-rerun/rclone" "$RERUN_COUNT" rclone sync --transfers 32 "A:$SRC_MANY" "B:$RERUN_RCLONE"
+         measure "c-rerun/rclone-checksum" "$RERUN_COUNT" rclone sync --transfers 32 --checksum \
+           "A:$SRC_MANY" "B:$RERUN_RCLONE"
+         measure "c-rerun/aws" "$RERUN_COUNT" "${AWS[@]}" s3 sync --quiet "s3://$SRC_MANY/" "s3://$RERUN_AWS/" ;;
+    esac
+  done
+done
+
+# median CASE FIELD: the median of column FIELD (2 wall, 3 cpu, 4 rss KiB) for CASE.
+median() {
+  awk -v c="$1" '$1==c' "$WORK/results" | sort -k"$2,$2"n | awk -v f="$2" '{a[NR]=$f} END{print a[int((NR+1)/2)]}'
+}
+
+echo "dth sync against peers on Ceph RGW, median of $RUNS runs (whole process)"
+printf "%-30s %8s %8s %8s %10s %9s %9s\n" case wall_s cpu_s rss_MiB objects/s wall/dth cpu/dth
+for c in $(awk '{split($1, p, "/"); print p[1]}' "$WORK/results" | sort -u); do
+  dth_wall=$(median "$c/dth" 2)
+  dth_cpu=$(median "$c/dth" 3)
+  for t in $(awk -v c="$c" '{split($1, p, "/"); if (p[1]==c) print p[2]}' "$WORK/results" | sort -u); do
+    wall=$(median "$c/$t" 2)
+    cpu=$(median "$c/$t" 3)
+    rss=$(($(median "$c/$t" 4) / 1024))
+    objects=$(awk -v c="$c/$t" '$1==c {print $5; exit}' "$WORK/results")
+    printf "%-30s %8s %8s %8s %10.0f %9.2f %9.2f\n" "$c/$t" "$wall" "$cpu" "$rss" \
+      "$(echo "$objects / $wall" | bc -l)" "$(echo "$wall / $dth_wall" | bc -l)" \
+      "$(echo "$cpu / $dth_cpu" | bc -l)"
+  done
+done

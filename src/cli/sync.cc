@@ -1,0 +1,169 @@
+// `dth sync SRC DST`: finder and workers in one process on the embedded SQLite store.
+// `dth finder` and `dth worker`: the same engine as separate processes sharing a store.
+#include <unistd.h>
+
+#include <csignal>
+#include <optional>
+
+#include "cli/commands.h"
+#include "cli/sync_report.h"
+#include "cli/sync_setup.h"
+
+namespace dth::cli {
+namespace {
+
+std::atomic<SyncEngine*> g_running{nullptr};
+
+void OnInterrupt(int) {
+  // First Ctrl-C: finish the jobs in hand and stop (their leases lapse for the next run).
+  if (SyncEngine* engine = g_running.load()) engine->Stop();
+  std::signal(SIGINT, SIG_DFL);  // a second one ends the process at once
+}
+
+// Installs the interrupt handler for the engine's lifetime.
+class InterruptScope {
+ public:
+  explicit InterruptScope(SyncEngine& engine) {
+    g_running = &engine;
+    std::signal(SIGINT, OnInterrupt);
+    std::signal(SIGTERM, OnInterrupt);
+  }
+  ~InterruptScope() {
+    g_running = nullptr;
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+  }
+};
+
+bool ShowProgress(const GlobalOptions& g, const SyncArgs& args) {
+  return !g.quiet && !args.json && isatty(STDERR_FILENO);
+}
+
+int Finish(const OpenedTask& task, const SyncArgs& args, const GlobalOptions& g,
+           const SyncReport& report) {
+  if (args.json) {
+    std::printf("%s\n", ReportJson(task.spec.task_id, report, false).c_str());
+  } else if (!g.quiet || !report.ok()) {
+    PrintReport(stdout, task.spec.task_id, report);
+  }
+  return report.ok() ? 0 : 1;
+}
+
+int DryRun(OpenedTask& task, const SyncArgs& args, const GlobalOptions& g) {
+  SyncEngine engine(SyncStores{*task.source, *task.destination, *task.queue, *task.state},
+                    task.options);
+  auto plan = engine.Plan(/*enqueue=*/false, [&](const Decision& d) {
+    if (!args.json) PrintDecision(stdout, d);
+  });
+  if (!plan.ok()) return ReportError(plan.status());
+  SyncReport report;
+  report.plan = *plan;
+  if (args.json) {
+    std::printf("%s\n", ReportJson(task.spec.task_id, report, true).c_str());
+  } else if (!g.quiet) {
+    PrintPlan(stdout, *plan, true);
+  }
+  return 0;
+}
+
+int RunSync(const SyncArgs& args, const GlobalOptions& g) {
+  auto task = OpenTask(args, g);
+  if (!task.ok()) return ReportError(task.status());
+  if (args.dry_run) return DryRun(*task, args, g);
+  SyncEngine engine(SyncStores{*task->source, *task->destination, *task->queue, *task->state},
+                    task->options);
+  InterruptScope interrupt(engine);
+  Result<SyncReport> report = SyncReport{};
+  {
+    std::optional<SyncProgressLine> line;
+    if (ShowProgress(g, args)) line.emplace(engine.progress());
+    report = engine.Sync();
+  }
+  if (!report.ok()) return ReportError(report.status());
+  return Finish(*task, args, g, *report);
+}
+
+int RunFinder(const SyncArgs& args, const GlobalOptions& g) {
+  auto task = OpenTask(args, g);
+  if (!task.ok()) return ReportError(task.status());
+  if (args.dry_run) return DryRun(*task, args, g);
+  SyncEngine engine(SyncStores{*task->source, *task->destination, *task->queue, *task->state},
+                    task->options);
+  auto plan = engine.Plan(/*enqueue=*/true, nullptr);
+  if (!plan.ok()) return ReportError(plan.status());
+  SyncReport report;
+  report.plan = *plan;
+  if (args.json) {
+    std::printf("%s\n", ReportJson(task->spec.task_id, report, false).c_str());
+  } else if (!g.quiet) {
+    PrintPlan(stdout, *plan, false);
+    std::printf("jobs are queued in %s; run `dth worker` with the same task to copy them\n",
+                task->state_path.c_str());
+  }
+  return 0;
+}
+
+int RunWorker(const SyncArgs& args, const GlobalOptions& g) {
+  auto task = OpenTask(args, g);
+  if (!task.ok()) return ReportError(task.status());
+  SyncEngine engine(SyncStores{*task->source, *task->destination, *task->queue, *task->state},
+                    task->options);
+  InterruptScope interrupt(engine);
+  const auto started = std::chrono::steady_clock::now();
+  const TimePoint since = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  engine.progress().finder_done = true;  // the finder is another process
+  Status work;
+  {
+    std::optional<SyncProgressLine> line;
+    if (ShowProgress(g, args)) line.emplace(engine.progress());
+    work = engine.Work(/*until_idle=*/!args.wait);
+  }
+  if (!work.ok()) return ReportError(work);
+  SyncReport report;
+  const SyncProgress& p = engine.progress();
+  report.copied_objects = p.copied_objects;
+  report.copied_bytes = p.copied_bytes;
+  report.deleted_objects = p.deleted_objects;
+  report.failed_objects = p.failed_objects;
+  report.parts_sent = p.parts_sent;
+  report.parts_resumed = p.parts_resumed;
+  report.retried_jobs = p.retried_jobs;
+  Status failures = engine.CollectFailures(since, &report);
+  if (!failures.ok()) return ReportError(failures);
+  report.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  return Finish(*task, args, g, report);
+}
+
+}  // namespace
+
+void AddSyncCommands(CLI::App& app, GlobalOptions& g, int& exit_code) {
+  auto sync_args = std::make_shared<SyncArgs>();
+  CLI::App* sync = app.add_subcommand(
+      "sync", "Make DST hold what SRC holds: copy what is missing or changed (incremental, resumable)");
+  AddSyncFlags(sync, *sync_args, true);
+  sync->add_flag("--dry-run", sync_args->dry_run, "Print the plan (copy / delete / skip, with reasons); copy nothing");
+  sync->add_flag("--json", sync_args->json, "Print the summary as JSON");
+  AddDestinationFlags(sync, g);
+  sync->callback([sync_args, &g, &exit_code] { exit_code = RunSync(*sync_args, g); });
+
+  auto finder_args = std::make_shared<SyncArgs>();
+  CLI::App* finder = app.add_subcommand(
+      "finder", "Compare SRC and DST and queue the copies in the task's store (for `dth worker`)");
+  AddSyncFlags(finder, *finder_args, true);
+  finder->add_flag("--dry-run", finder_args->dry_run, "Print the plan; queue nothing");
+  finder->add_flag("--json", finder_args->json, "Print the plan totals as JSON");
+  AddDestinationFlags(finder, g);
+  finder->callback([finder_args, &g, &exit_code] { exit_code = RunFinder(*finder_args, g); });
+
+  auto worker_args = std::make_shared<SyncArgs>();
+  CLI::App* worker = app.add_subcommand(
+      "worker", "Copy the jobs queued by `dth finder` for the task (several workers may share it)");
+  AddSyncFlags(worker, *worker_args, true);
+  worker->add_flag("--wait", worker_args->wait, "Keep waiting for new jobs instead of stopping when none are left");
+  worker->add_flag("--json", worker_args->json, "Print the summary as JSON");
+  AddDestinationFlags(worker, g);
+  worker->callback([worker_args, &g, &exit_code] { exit_code = RunWorker(*worker_args, g); });
+}
+
+}  // namespace dth::cli

@@ -1,0 +1,156 @@
+#include "cli/sync_report.h"
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "cli/progress.h"
+
+namespace dth::cli {
+namespace {
+
+std::string Size(uint64_t bytes) { return ProgressLine::FormatBytes(static_cast<double>(bytes)); }
+
+// Keys are arbitrary bytes; a control character would let a key rewrite the terminal.
+std::string Printable(const std::string& key) {
+  std::string out;
+  for (unsigned char c : key) {
+    if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string ReasonCounts(const FinderTotals& plan, Action action) {
+  std::string out;
+  for (size_t i = 0; i < kReasonCount; ++i) {
+    Reason reason = static_cast<Reason>(i);
+    bool is_copy = reason <= Reason::kSkipCompare;
+    bool is_delete = reason == Reason::kDeleteDestinationOnly;
+    Action of = is_copy ? Action::kCopy : is_delete ? Action::kDelete : Action::kSkip;
+    if (of != action || plan.by_reason[i] == 0) continue;
+    if (!out.empty()) out += ", ";
+    out += std::string(ReasonName(reason)) + " " + std::to_string(plan.by_reason[i]);
+  }
+  return out.empty() ? "" : " (" + out + ")";
+}
+
+}  // namespace
+
+void PrintDecision(std::FILE* out, const Decision& d) {
+  const ObjectInfo* obj = d.source != nullptr ? d.source : d.destination;
+  std::fprintf(out, "%-6s %-17s %s  %s\n", ActionName(d.action), ReasonName(d.reason),
+               Printable(d.key()).c_str(), Size(obj->size).c_str());
+}
+
+void PrintPlan(std::FILE* out, const FinderTotals& plan, bool dry_run) {
+  std::fprintf(out, "%s: copy %llu objects, %s%s; delete %llu; skip %llu%s\n",
+               dry_run ? "dry run" : "plan", static_cast<unsigned long long>(plan.copy_objects),
+               Size(plan.copy_bytes).c_str(), ReasonCounts(plan, Action::kCopy).c_str(),
+               static_cast<unsigned long long>(plan.delete_objects),
+               static_cast<unsigned long long>(plan.skip_objects),
+               ReasonCounts(plan, Action::kSkip).c_str());
+}
+
+void PrintReport(std::FILE* out, const std::string& task_id, const SyncReport& report) {
+  const double secs = std::chrono::duration<double>(report.elapsed).count();
+  const double rate = secs > 0 ? static_cast<double>(report.copied_bytes) / secs : 0;
+  std::fprintf(out,
+               "%s: copied %llu objects (%s) in %.2f s (%s/s, %.0f objects/s); deleted %llu; "
+               "skipped %llu%s; failed %llu\n",
+               task_id.c_str(), static_cast<unsigned long long>(report.copied_objects),
+               Size(report.copied_bytes).c_str(), secs, Size(static_cast<uint64_t>(rate)).c_str(),
+               secs > 0 ? static_cast<double>(report.copied_objects) / secs : 0.0,
+               static_cast<unsigned long long>(report.deleted_objects),
+               static_cast<unsigned long long>(report.plan.skip_objects),
+               ReasonCounts(report.plan, Action::kSkip).c_str(),
+               static_cast<unsigned long long>(report.failures_total));
+  if (report.parts_resumed > 0) {
+    std::fprintf(out, "resumed: %llu parts were already uploaded and not sent again\n",
+                 static_cast<unsigned long long>(report.parts_resumed));
+  }
+  for (const SyncFailure& f : report.failures) {
+    std::fprintf(out, "failed: %s: %s (%d attempts)\n", Printable(f.key).c_str(), f.error.c_str(),
+                 f.attempts);
+  }
+  if (report.failures_total > report.failures.size()) {
+    std::fprintf(out, "failed: ... and %llu more (see the state store)\n",
+                 static_cast<unsigned long long>(report.failures_total - report.failures.size()));
+  }
+}
+
+std::string ReportJson(const std::string& task_id, const SyncReport& report, bool dry_run) {
+  nlohmann::json j;
+  j["task_id"] = task_id;
+  j["dry_run"] = dry_run;
+  j["ok"] = report.ok();
+  if (report.run_id != 0) j["run_id"] = report.run_id;
+  const FinderTotals& p = report.plan;
+  nlohmann::json reasons = nlohmann::json::object();
+  for (size_t i = 0; i < kReasonCount; ++i) {
+    if (p.by_reason[i] == 0) continue;
+    Reason reason = static_cast<Reason>(i);
+    std::string name = ReasonName(reason);
+    if (reason == Reason::kDeleteDestinationOnly) name = "delete-destination-only";
+    reasons[name] = p.by_reason[i];
+  }
+  j["plan"] = {{"source_objects", p.source_objects}, {"destination_objects", p.destination_objects},
+               {"copy_objects", p.copy_objects},     {"copy_bytes", p.copy_bytes},
+               {"skip_objects", p.skip_objects},     {"delete_objects", p.delete_objects},
+               {"by_reason", reasons}};
+  j["copied_objects"] = report.copied_objects;
+  j["copied_bytes"] = report.copied_bytes;
+  j["deleted_objects"] = report.deleted_objects;
+  j["failed_objects"] = report.failures_total;
+  j["parts_sent"] = report.parts_sent;
+  j["parts_resumed"] = report.parts_resumed;
+  j["retries"] = report.retried_jobs;
+  j["elapsed_seconds"] = std::chrono::duration<double>(report.elapsed).count();
+  nlohmann::json failures = nlohmann::json::array();
+  for (const SyncFailure& f : report.failures) {
+    failures.push_back({{"key", f.key}, {"error", f.error}, {"attempts", f.attempts}});
+  }
+  j["failures"] = failures;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+SyncProgressLine::SyncProgressLine(const SyncProgress& progress) : progress_(progress) {
+  thread_ = std::thread([this] {
+    const auto start = std::chrono::steady_clock::now();
+    while (!done_) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      if (done_) break;
+      Draw(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+  });
+}
+
+SyncProgressLine::~SyncProgressLine() {
+  done_ = true;
+  thread_.join();
+  std::fprintf(stderr, "\r\033[K");
+  std::fflush(stderr);
+}
+
+void SyncProgressLine::Draw(double seconds) {
+  const uint64_t objects = progress_.copied_objects;
+  const uint64_t planned = progress_.planned_objects;
+  const uint64_t moving = progress_.moving_bytes;
+  const uint64_t total = progress_.planned_bytes;
+  const double rate = seconds > 0 ? static_cast<double>(moving) / seconds : 0;
+  std::string line = "  objects " + std::to_string(objects) + "/" + std::to_string(planned) +
+                     (progress_.finder_done ? "" : "+") + "  " + Size(moving) + "/" + Size(total) +
+                     "  " + Size(static_cast<uint64_t>(rate)) + "/s";
+  if (progress_.failed_objects > 0) line += "  failed " + std::to_string(progress_.failed_objects);
+  if (progress_.finder_done && rate > 0 && total > moving) {
+    line += "  ETA " + std::to_string(static_cast<int64_t>(static_cast<double>(total - moving) / rate)) + "s";
+  }
+  std::fprintf(stderr, "\r\033[K%s", line.c_str());
+  std::fflush(stderr);
+}
+
+}  // namespace dth::cli

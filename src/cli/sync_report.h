@@ -1,0 +1,39 @@
+// cli/sync_report: what `dth sync`, `dth finder` and `dth worker` print — plan lines of
+// a dry run, the live progress line on a terminal, the final summary (text or JSON),
+// and the list of failures.
+// Thread-safety: SyncProgressLine runs its own drawing thread; the rest is main-thread.
+#pragma once
+
+#include <atomic>
+#include <cstdio>
+#include <string>
+#include <thread>
+
+#include "sync/sync_engine.h"
+
+namespace dth::cli {
+
+// "copy   missing          dir/key  7.0 KiB"
+void PrintDecision(std::FILE* out, const Decision& d);
+// "plan: 6 to copy (60.0 KiB), 2 to delete, 3 to skip (unchanged 3)"
+void PrintPlan(std::FILE* out, const FinderTotals& plan, bool dry_run);
+void PrintReport(std::FILE* out, const std::string& task_id, const SyncReport& report);
+std::string ReportJson(const std::string& task_id, const SyncReport& report, bool dry_run);
+
+// Redraws "objects 12/40  1.2/3.4 GiB  45.1 MiB/s  ETA 30s" about 5 times a second
+// on stderr until destroyed (then clears it).
+class SyncProgressLine {
+ public:
+  explicit SyncProgressLine(const SyncProgress& progress);
+  ~SyncProgressLine();
+  SyncProgressLine(const SyncProgressLine&) = delete;
+  SyncProgressLine& operator=(const SyncProgressLine&) = delete;
+
+ private:
+  void Draw(double seconds);
+  const SyncProgress& progress_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+}  // namespace dth::cli

@@ -1,0 +1,48 @@
+// cli/sync_setup: the flags shared by `dth sync`, `dth finder` and `dth worker`, the
+// merge of a task file with the flags given (flags win), and the opening of what a sync
+// task runs on: both stores, the SQLite queue and state store, and the engine options.
+// Thread-safety: used from the main thread only.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "queue/job_queue.h"
+#include "state/state_store.h"
+#include "sync/sync_task.h"
+
+namespace dth::cli {
+
+struct SyncArgs {
+  SyncTaskSpec flags;     // values given on the command line
+  std::string task_file;  // --task-file
+  bool dry_run = false;
+  bool json = false;
+  bool wait = false;      // worker: keep waiting for jobs
+  // Copies each flag that was given from `flags` onto a spec read from a task file.
+  std::vector<std::function<void(SyncTaskSpec&)>> apply_given;
+};
+
+void AddSyncFlags(CLI::App* cmd, SyncArgs& args, bool with_locations);
+
+// Everything a command needs to run a task. Stores are opened; queue and state share
+// one SQLite file.
+struct OpenedTask {
+  SyncTaskSpec spec;
+  std::unique_ptr<ObjectStore> source;
+  std::unique_ptr<ObjectStore> destination;
+  std::unique_ptr<JobQueue> queue;
+  std::unique_ptr<StateStore> state;
+  std::string state_path;
+  SyncOptions options;
+};
+
+Result<OpenedTask> OpenTask(const SyncArgs& args, const GlobalOptions& g);
+
+// $DTH_STATE_DIR, else $XDG_STATE_HOME/dth, else ~/.local/state/dth.
+std::string DefaultStateDir();
+
+}  // namespace dth::cli

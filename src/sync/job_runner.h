@@ -1,0 +1,70 @@
+// sync/job_runner: what a worker does with one leased job — copy an object (one PUT, a
+// resumable multipart upload, or, for a giant object, an upload whose parts go back on
+// the queue as part jobs), copy one part (the worker that records the last part
+// completes the upload), or delete a destination-only key — and how a failure is
+// recorded: retried later, or failed for good once the job has been received
+// max_receives times (then its multipart upload is aborted).
+// Thread-safety: Run, RecordRetry and GiveUp may be called from many threads at once.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "queue/job_queue.h"
+#include "state/state_store.h"
+#include "store/object_store.h"
+#include "sync/sync_job.h"
+#include "sync/sync_options.h"
+#include "sync/sync_progress.h"
+#include "transfer/byte_budget.h"
+
+namespace dth {
+
+struct SyncStores {
+  ObjectStore& source;
+  ObjectStore& destination;
+  JobQueue& queue;
+  StateStore& state;
+};
+
+class JobRunner {
+ public:
+  JobRunner(SyncStores stores, const SyncOptions& options, SyncProgress& progress,
+            ByteBudget& budget);
+
+  // Where "done" records go: by default straight to the state store; the engine batches
+  // them with the acknowledgements of their jobs.
+  void SetDoneRecorder(std::function<void(ObjectRecord)> recorder) {
+    done_recorder_ = std::move(recorder);
+  }
+
+  // Runs one job. OK: done (acknowledge it). An error: this attempt failed.
+  Status Run(const Lease& lease);
+  // A failed attempt that will be retried: keeps the error on the object's record.
+  void RecordRetry(const Lease& lease, const Status& error);
+  // The last failed attempt: the object's record says failed, its upload is aborted.
+  void GiveUp(const Lease& lease, const Status& error);
+
+ private:
+  Status RunObject(const SyncJob& job, int attempt);
+  Status StartGiant(const SyncJob& job, const ObjectHead& head, int attempt);
+  Status RunPart(const SyncJob& job);
+  Status CompleteGiant(const SyncJob& job, const std::string& upload_id);
+  Status RunDelete(const SyncJob& job);
+  Status SendObjectJobAgain(const SyncJob& job);
+  void AbortRecordedUpload(const std::string& key);
+  std::string SourceKey(const std::string& key) const { return options_.source_prefix + key; }
+  std::string DestinationKey(const std::string& key) const {
+    return options_.destination_prefix + key;
+  }
+
+  Status RecordDone(ObjectRecord record);
+
+  std::function<void(ObjectRecord)> done_recorder_;
+  SyncStores stores_;
+  const SyncOptions& options_;
+  SyncProgress& progress_;
+  ByteBudget& budget_;
+};
+
+}  // namespace dth

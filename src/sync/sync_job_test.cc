@@ -1,0 +1,44 @@
+#include "sync/sync_job.h"
+
+#include <gtest/gtest.h>
+
+namespace dth {
+namespace {
+
+TEST(SyncJobTest, RoundTripsEveryKind) {
+  SyncJob object{SyncJobKind::kObject, "dir/ä b+%.txt", 123, "abc", "", 0, "mtime:17"};
+  SyncJob part{SyncJobKind::kPart, "big", 1u << 30, "", "upload-1", 7, ""};
+  SyncJob del{SyncJobKind::kDelete, "gone", 5, "", "", 0, ""};
+  for (const SyncJob& job : {object, part, del}) {
+    auto decoded = DecodeSyncJob(EncodeSyncJob(job));
+    ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+    EXPECT_EQ(*decoded, job);
+  }
+}
+
+TEST(SyncJobTest, MalformedBodiesAreCorruptionNotCrashes) {
+  for (const char* body : {"", "not json", "[]", R"({"t":"object"})", R"({"t":"x","key":"k"})",
+                           R"({"t":"object","key":"k"})", R"({"t":"object","key":"k","size":-1})",
+                           R"({"t":"part","key":"k","size":9,"upload":"u","part":0})",
+                           R"({"t":"part","key":"k","size":9,"part":3})", R"({"t":"object","key":"","size":1})",
+                           R"({"t":"object","key":"k","size":1,"etag":5})"}) {
+    auto decoded = DecodeSyncJob(body);
+    ASSERT_FALSE(decoded.ok()) << body;
+    EXPECT_EQ(decoded.status().code(), Code::kCorruption) << body;
+    EXPECT_NE(decoded.status().message().find("malformed job"), std::string::npos);
+  }
+}
+
+TEST(SyncJobTest, DedupKeysSeparateKindsAndParts) {
+  Job a = ToQueueJob("t", SyncJob{SyncJobKind::kObject, "k", 1, "e", "", 0, ""});
+  Job b = ToQueueJob("t", SyncJob{SyncJobKind::kDelete, "k", 1, "", "", 0, ""});
+  Job c = ToQueueJob("t", SyncJob{SyncJobKind::kPart, "k", 0, "", "u", 1, ""});
+  Job d = ToQueueJob("t", SyncJob{SyncJobKind::kPart, "k", 0, "", "u", 2, ""});
+  EXPECT_NE(a.dedup_key, b.dedup_key);
+  EXPECT_NE(c.dedup_key, d.dedup_key);
+  EXPECT_NE(a.dedup_key, c.dedup_key);
+  EXPECT_EQ(a.task_id, "t");
+}
+
+}  // namespace
+}  // namespace dth
