@@ -13,6 +13,7 @@
 
 #include "cli/commands.h"
 #include "cli/image_report.h"
+#include "cli/sync_setup.h"
 #include "credentials/provider.h"
 #include "imagesync/image_sync.h"
 #include "imagesync/plan.h"
@@ -64,11 +65,9 @@ Result<Side> OpenSide(const std::string& text, const std::string& creds_flag, co
   return side;
 }
 
-std::string DefaultStatePath() {
-  std::string home = DefaultEnvironment().HomeDir();
-  if (home.empty()) return "";
-  return home + "/.dth/state.db";
-}
+// Beside dth sync's task files: one file for every image task, so blob locations
+// learnt by one task seed mounts in another.
+std::string DefaultStatePath() { return DefaultStateDir() + "/images.db"; }
 
 Result<std::vector<std::string>> ImageEntries(const ImageArgs& a) {
   int given = (a.all ? 1 : 0) + (a.images.empty() ? 0 : 1) + (a.images_file.empty() ? 0 : 1);
@@ -219,7 +218,7 @@ void AddImageCommand(CLI::App& app, GlobalOptions& g, int& exit_code) {
       ->check(CLI::Range(0, 50));
   cmd->add_option("--blob-concurrency", a->blob_concurrency, "Blobs of one image copied at once")
       ->check(CLI::Range(1, 64));
-  cmd->add_option("--state", a->state, "State database for per-image records (default ~/.dth/state.db)");
+  cmd->add_option("--state", a->state, "State database for per-image records (default $DTH_STATE_DIR/images.db, else ~/.local/state/dth/images.db)");
   cmd->add_option("--task-id", a->task_id, "Task id for the records (default: from SRC, DST and prefix)");
   cmd->add_flag("--dry-run", a->dry_run, "Show what would be copied; change nothing");
   cmd->add_flag("--json", a->json, "Print the results as one JSON document");

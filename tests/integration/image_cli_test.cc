@@ -33,7 +33,7 @@ class ImageCliTest : public ::testing::Test {
   static std::string Host(const std::string& url) { return url.substr(url.find("://") + 3); }
 
   testing::ProcessResult Dth(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
-    std::map<std::string, std::string> e = {{"HOME", home_.string()},
+    std::map<std::string, std::string> e = {{"HOME", home_.string()}, {"DTH_STATE_DIR", ""}, {"XDG_STATE_HOME", ""},
                                             {"DTH_SRC_CREDS", basic_.user + ":" + basic_.password},
                                             {"DTH_DST_CREDS", token_.user + ":" + token_.password}};
     for (auto& [k, v] : env) e[k] = v;
@@ -74,7 +74,7 @@ TEST_F(ImageCliTest, CopiesReportsJsonAndFailsOnlyTheMissingImage) {
   EXPECT_EQ(digest->value_or(""), image->digest);
   EXPECT_EQ(r.out.find(basic_.password), std::string::npos);
   EXPECT_EQ(r.err.find(token_.password), std::string::npos);
-  EXPECT_TRUE(fs::exists(home_ / ".dth" / "state.db"));
+  EXPECT_TRUE(fs::exists(home_ / ".local" / "state" / "dth" / "images.db"));
 
   auto again = Dth({"image", "sync", src_host, dst_host, "--images", repo + ":v1", "--dest-prefix", prefix_});
   EXPECT_EQ(again.exit_code, 0) << again.err;
