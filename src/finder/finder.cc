@@ -100,9 +100,16 @@ class RunState {
     src.strip_prefix = source_prefix_;
     src.delimiter = unit.recursive ? "" : "/";
     src.page_size = options_.page_size;
+    if ((!unit.after.empty() || !unit.up_to.empty()) && options_.range_page_size > 0)
+      src.page_size = std::min(options_.range_page_size, options_.page_size);
+    src.stop_after = unit.up_to;
     KeyStreamOptions dst = src;
     dst.list_prefix = destination_prefix_ + unit.prefix;
     dst.strip_prefix = destination_prefix_;
+    if (!unit.after.empty()) {
+      src.start_after = source_prefix_ + unit.after;
+      dst.start_after = destination_prefix_ + unit.after;
+    }
     MergeJoin join(KeyStream::Open(source_, src, "source"),
                    KeyStream::Open(destination_, dst, "destination"));
     JoinedPair pair;
@@ -159,9 +166,13 @@ Result<FinderTotals> Finder::Run(ObjectStore& source, const std::string& source_
   }
   if (!sink) return InvalidArgument("finder: no decision sink");
   std::vector<std::string> roots = NormalizePrefixList(options.prefix_list);
-  DTH_ASSIGN_OR_RETURN(std::vector<FinderUnit> units,
-                       PlanUnits(source, source_prefix, destination, destination_prefix, roots,
-                                 options.finder_depth, options.page_size));
+  std::vector<FinderUnit> units;
+  if (!options.split_keys.empty() && options.finder_depth == 0 && options.prefix_list.empty()) {
+    units = RangeUnits(options.split_keys);
+  } else {
+    DTH_ASSIGN_OR_RETURN(units, PlanUnits(source, source_prefix, destination, destination_prefix,
+                                          roots, options.finder_depth, options.page_size));
+  }
   RunState state(source, source_prefix, destination, destination_prefix, options, sink,
                  std::move(units));
   size_t threads = std::min<size_t>(static_cast<size_t>(options.finder_number),

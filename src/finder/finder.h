@@ -36,6 +36,13 @@ struct FinderOptions {
   RecordedEtagLookup recorded_etag;  // empty = no records
   // Relative prefixes listed instead of "" (the whole source prefix); overlaps removed.
   std::vector<std::string> prefix_list;
+  // Relative keys that split the key space into ranges listed in parallel (each range
+  // on both sides, from a ListObjects start-after), when there is no prefix list and no
+  // fan-out. The sync engine takes them from the keys it recorded last time.
+  std::vector<std::string> split_keys;
+  // Keys per listing page for those ranges (0 = page_size): sized to the expected
+  // range so that a page does not run far past the range's end.
+  int range_page_size = 0;
   int finder_depth = 0;   // fan-out levels of "/"-delimited common prefixes; 0 = none
   int finder_number = 1;  // threads for the units (1 = the calling thread only)
   int page_size = 1000;

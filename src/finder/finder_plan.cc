@@ -5,6 +5,20 @@
 
 namespace dth {
 
+std::vector<FinderUnit> RangeUnits(std::vector<std::string> split_keys) {
+  std::sort(split_keys.begin(), split_keys.end());
+  split_keys.erase(std::unique(split_keys.begin(), split_keys.end()), split_keys.end());
+  split_keys.erase(std::remove(split_keys.begin(), split_keys.end(), std::string()), split_keys.end());
+  std::vector<FinderUnit> units;
+  std::string after;
+  for (const std::string& key : split_keys) {
+    units.push_back(FinderUnit{"", true, after, key});
+    after = key;
+  }
+  units.push_back(FinderUnit{"", true, after, ""});
+  return units;
+}
+
 std::vector<std::string> NormalizePrefixList(std::vector<std::string> prefixes) {
   if (prefixes.empty()) return {""};
   std::sort(prefixes.begin(), prefixes.end());
@@ -71,10 +85,10 @@ struct Planner {
 
   Status Expand(const std::string& rel, int depth) {
     if (depth <= 0) {
-      units.push_back({rel, true});
+      units.push_back({rel, true, "", ""});
       return Status::Ok();
     }
-    units.push_back({rel, false});
+    units.push_back({rel, false, "", ""});
     std::vector<std::string> children;
     DTH_RETURN_IF_ERROR(CollectCommonPrefixes(source, source_prefix, rel, page_size, &children));
     DTH_RETURN_IF_ERROR(

@@ -20,8 +20,15 @@ namespace dth {
 struct FinderUnit {
   std::string prefix;      // relative to the source / destination prefix
   bool recursive = true;   // false: only objects directly under prefix (delimiter "/")
+  // A key range within the prefix (relative keys): after < key <= up_to; "" = open.
+  std::string after;
+  std::string up_to;
   bool operator==(const FinderUnit&) const = default;
 };
+
+// Recursive units covering the whole key space as ranges between split keys (relative,
+// any order, duplicates ignored): (-, k1], (k1, k2], ..., (kn, -).
+std::vector<FinderUnit> RangeUnits(std::vector<std::string> split_keys);
 
 // Sorted, with every prefix that another listed prefix already covers removed, so that
 // no key is visited twice. An empty list becomes {""}.

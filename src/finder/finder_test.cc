@@ -1,4 +1,5 @@
 #include "finder/finder.h"
+#include "finder/finder_plan.h"
 
 #include <gtest/gtest.h>
 
@@ -88,6 +89,30 @@ TEST_F(FinderTest, FanOutTotalsEqualSingleThreadTotals) {
       EXPECT_EQ(a, b) << "depth " << depth << " threads " << threads;
     }
   }
+}
+
+TEST_F(FinderTest, KeyRangesCoverEveryKeyExactlyOnce) {
+  FinderOptions single;
+  single.delete_extra = true;
+  std::vector<std::string> single_keys;
+  Result<FinderTotals> expected = Run(single, &single_keys);
+  ASSERT_TRUE(expected.ok());
+  // Split keys that exist, that do not, duplicated, unsorted, before and after all keys.
+  for (const std::vector<std::string>& splits :
+       std::vector<std::vector<std::string>>{{"d2"}, {"d3/s1/f2", "d1", "d1", "zzz", "!"}, {""}}) {
+    FinderOptions ranged = single;
+    ranged.split_keys = splits;
+    ranged.finder_number = 3;
+    std::vector<std::string> keys;
+    Result<FinderTotals> got = Run(ranged, &keys);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(*got, *expected);
+    std::multiset<std::string> a(keys.begin(), keys.end());
+    std::multiset<std::string> b(single_keys.begin(), single_keys.end());
+    EXPECT_EQ(a, b);
+  }
+  EXPECT_EQ(RangeUnits({"b", "a", "b"}),
+            (std::vector<FinderUnit>{{"", true, "", "a"}, {"", true, "a", "b"}, {"", true, "b", ""}}));
 }
 
 TEST_F(FinderTest, PrefixListReplacesTheSinglePrefix) {

@@ -7,8 +7,11 @@
 namespace dth {
 
 KeyStream::KeyStream(std::unique_ptr<ObjectLister> lister, std::string strip_prefix,
-                     std::string name)
-    : lister_(std::move(lister)), strip_prefix_(std::move(strip_prefix)), name_(std::move(name)) {}
+                     std::string name, std::string stop_after)
+    : lister_(std::move(lister)),
+      strip_prefix_(std::move(strip_prefix)),
+      name_(std::move(name)),
+      stop_after_(std::move(stop_after)) {}
 
 KeyStream KeyStream::Open(ObjectStore& store, const KeyStreamOptions& options,
                           const std::string& side) {
@@ -16,8 +19,10 @@ KeyStream KeyStream::Open(ObjectStore& store, const KeyStreamOptions& options,
   list.prefix = options.list_prefix;
   list.delimiter = options.delimiter;
   list.page_size = options.page_size;
+  list.start_after = options.start_after;
   return KeyStream(std::make_unique<PrefetchLister>(store.List(list)), options.strip_prefix,
-                   side + " " + store.Describe() + " prefix \"" + options.list_prefix + "\"");
+                   side + " " + store.Describe() + " prefix \"" + options.list_prefix + "\"",
+                   options.stop_after);
 }
 
 Status KeyStream::Fail(Status status) {
@@ -27,6 +32,7 @@ Status KeyStream::Fail(Status status) {
 
 Result<const ObjectInfo*> KeyStream::Next() {
   if (!error_.ok()) return error_;
+  if (stopped_) return static_cast<const ObjectInfo*>(nullptr);
   while (index_ >= page_.objects.size()) {
     if (exhausted_) return static_cast<const ObjectInfo*>(nullptr);
     page_.objects.clear();
@@ -49,6 +55,10 @@ Result<const ObjectInfo*> KeyStream::Next() {
                            "\" outside prefix \"" + strip_prefix_ + "\""));
   }
   object.key.erase(0, strip_prefix_.size());
+  if (!stop_after_.empty() && object.key > stop_after_) {
+    stopped_ = true;  // the rest belongs to the next range
+    return static_cast<const ObjectInfo*>(nullptr);
+  }
   if (has_previous_ && !(previous_ < object.key)) {
     return Fail(Corruption("listing " + name_ + " is not in strictly ascending key order: \"" +
                            strip_prefix_ + object.key + "\" came after \"" + strip_prefix_ +

@@ -23,12 +23,15 @@ struct KeyStreamOptions {
   std::string strip_prefix;  // removed from every key; must be a prefix of list_prefix
   std::string delimiter;     // "" = recursive; "/" = only objects directly under list_prefix
   int page_size = 1000;
+  std::string start_after;  // a listed (unstripped) key to start after; "" = the start
+  std::string stop_after;   // a stripped key: the stream ends after it; "" = no end
 };
 
 class KeyStream {
  public:
   // name describes the listing in error messages (e.g. "source mem://a").
-  KeyStream(std::unique_ptr<ObjectLister> lister, std::string strip_prefix, std::string name);
+  KeyStream(std::unique_ptr<ObjectLister> lister, std::string strip_prefix, std::string name,
+            std::string stop_after = "");
   // Lists store with options (the store's common prefixes are ignored).
   static KeyStream Open(ObjectStore& store, const KeyStreamOptions& options,
                         const std::string& side);
@@ -49,6 +52,8 @@ class KeyStream {
   std::unique_ptr<ObjectLister> lister_;
   std::string strip_prefix_;
   std::string name_;
+  std::string stop_after_;
+  bool stopped_ = false;
   ListPage page_;
   size_t index_ = 0;
   bool exhausted_ = false;

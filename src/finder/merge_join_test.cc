@@ -81,8 +81,8 @@ TEST(MergeJoinTest, PrefixMappingJoinsInOneKeySpace) {
   for (const char* key : {"backup/2024/a", "backup/2024/c/d", "backup/2024/z", "backup/y"}) {
     ASSERT_TRUE(PutString(dst, key, "x").ok());
   }
-  KeyStreamOptions s{"data/", "data/", "", 2};
-  KeyStreamOptions d{"backup/2024/", "backup/2024/", "", 2};
+  KeyStreamOptions s{"data/", "data/", "", 2, "", ""};
+  KeyStreamOptions d{"backup/2024/", "backup/2024/", "", 2, "", ""};
   MergeJoin join(KeyStream::Open(src, s, "source"), KeyStream::Open(dst, d, "destination"));
   EXPECT_EQ(Join(join), (std::vector<std::string>{"a:SD", "b:S-", "c/d:SD", "z:-D"}));
 }

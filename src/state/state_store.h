@@ -107,6 +107,10 @@ class StateStore {
                                          const std::string& key) = 0;  // kNotFound
   virtual Result<ObjectPage> ListObjects(const ObjectQuery& query) = 0;
   virtual Result<ObjectCounts> CountObjects(const std::string& task_id) = 0;
+  // Up to count-1 keys of the task's records that split them, in key order, into count
+  // ranges of about equal size (for listing a bucket in parallel ranges). The default
+  // pages through ListObjects.
+  virtual Result<std::vector<std::string>> SplitKeys(const std::string& task_id, int count);
 
   // Multipart uploads. RecordUpload starts (or replaces, dropping its parts) the
   // upload of (task_id, key). FindUpload: kNotFound when none.

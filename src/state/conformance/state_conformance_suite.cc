@@ -93,6 +93,22 @@ TEST_P(StateConformance, UpsertManyAtOnce) {
   EXPECT_TRUE(store().UpsertObjects({}).ok());
 }
 
+TEST_P(StateConformance, SplitKeysDivideTheRecordsEvenly) {
+  std::vector<ObjectRecord> records;
+  for (int i = 0; i < 100; ++i) {
+    char key[8];
+    std::snprintf(key, sizeof key, "k%03d", i);
+    records.push_back(Object(key, ObjectStatus::kDone));
+  }
+  ASSERT_TRUE(store().UpsertObjects(records).ok());
+  auto keys = store().SplitKeys("task-1", 4);
+  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+  EXPECT_EQ(*keys, (std::vector<std::string>{"k024", "k049", "k074"}));
+  EXPECT_TRUE(store().SplitKeys("task-1", 1)->empty());
+  EXPECT_TRUE(store().SplitKeys("no-task", 4)->empty());
+  EXPECT_EQ(store().StateStore::SplitKeys("task-1", 4).value(), *keys) << "the default agrees";
+}
+
 TEST_P(StateConformance, ListPaginatesInByteOrderWithStatusFilter) {
   const std::vector<std::string> keys = {"B", "a", "a/b", "a0", "ab", "z", "\xc3\xa9"};
   for (size_t i = 0; i < keys.size(); ++i) {

@@ -181,4 +181,22 @@ Result<ObjectCounts> SqliteStateStore::CountObjects(const std::string& task_id) 
   return counts;
 }
 
+Result<std::vector<std::string>> SqliteStateStore::SplitKeys(const std::string& task_id,
+                                                             int count) {
+  DTH_ASSIGN_OR_RETURN(ObjectCounts counts, CountObjects(task_id));
+  std::vector<std::string> keys;
+  const int64_t total = counts.total();
+  if (count < 2 || total < count) return keys;
+  std::lock_guard lock(mu_);
+  for (int i = 1; i < count; ++i) {
+    // The primary key (task_id, key) index walks to the offset without reading rows.
+    DTH_ASSIGN_OR_RETURN(auto select, db_->Prepare(
+        "SELECT key FROM state_objects WHERE task_id = ? ORDER BY key LIMIT 1 OFFSET ?"));
+    select.Bind(1, task_id).Bind(2, total * i / count - 1);
+    DTH_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (row) keys.push_back(select.Text(0));
+  }
+  return keys;
+}
+
 }  // namespace dth

@@ -31,6 +31,7 @@ class SqliteStateStore : public StateStore {
 
   Status UpsertObject(const ObjectRecord& record) override;
   Status UpsertObjects(const std::vector<ObjectRecord>& records) override;
+  Result<std::vector<std::string>> SplitKeys(const std::string& task_id, int count) override;
   Result<ObjectRecord> GetObject(const std::string& task_id, const std::string& key) override;
   Result<ObjectPage> ListObjects(const ObjectQuery& query) override;
   Result<ObjectCounts> CountObjects(const std::string& task_id) override;
