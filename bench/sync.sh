@@ -27,7 +27,13 @@ done
 
 WORK=$(mktemp -d /tmp/dth-bench.XXXXXX)
 cleanup() {
-  [ -n "${OWN_RGW:-}" ] && "$ROOT/tests/servers/stop.sh" "$WORK/rgw" >/dev/null 2>&1
+  if [ -n "${OWN_RGW:-}" ]; then
+    "$ROOT/tests/servers/stop.sh" "$WORK/rgw" >/dev/null 2>&1
+  elif [ -n "${RUN_ID:-}" ]; then  # someone else's RGW: leave it as it was (it fills up)
+    for b in $("${AWS[@]}" s3 ls 2>/dev/null | awk '{print $3}' | grep "^bench-$RUN_ID-"); do
+      "${AWS[@]}" s3 rb --force "s3://$b" >/dev/null 2>&1 || true
+    done
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
