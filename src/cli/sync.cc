@@ -119,20 +119,11 @@ int RunWorker(const SyncArgs& args, const GlobalOptions& g) {
     work = engine.Work(/*until_idle=*/!args.wait);
   }
   if (!work.ok()) return ReportError(work);
-  SyncReport report;
-  const SyncProgress& p = engine.progress();
-  report.copied_objects = p.copied_objects;
-  report.copied_bytes = p.copied_bytes;
-  report.deleted_objects = p.deleted_objects;
-  report.failed_objects = p.failed_objects;
-  report.parts_sent = p.parts_sent;
-  report.parts_resumed = p.parts_resumed;
-  report.retried_jobs = p.retried_jobs;
-  Status failures = engine.CollectFailures(since, &report);
-  if (!failures.ok()) return ReportError(failures);
-  report.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+  Result<SyncReport> report = engine.Report(since);
+  if (!report.ok()) return ReportError(report.status());
+  report->elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
-  return Finish(*task, args, g, report);
+  return Finish(*task, args, g, *report);
 }
 
 }  // namespace

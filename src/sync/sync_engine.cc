@@ -298,7 +298,15 @@ Status SyncEngine::Work(bool until_idle) {
   return fatal_;
 }
 
-Status SyncEngine::CollectFailures(TimePoint since, SyncReport* report) {
+Result<SyncReport> SyncEngine::Report(TimePoint since) {
+  SyncReport report;
+  report.copied_objects = progress_.copied_objects;
+  report.copied_bytes = progress_.copied_bytes;
+  report.deleted_objects = progress_.deleted_objects;
+  report.failed_objects = progress_.failed_objects;
+  report.parts_sent = progress_.parts_sent;
+  report.parts_resumed = progress_.parts_resumed;
+  report.retried_jobs = progress_.retried_jobs;
   ObjectQuery query;
   query.task_id = options_.task_id;
   query.status = ObjectStatus::kFailed;
@@ -306,11 +314,11 @@ Status SyncEngine::CollectFailures(TimePoint since, SyncReport* report) {
     DTH_ASSIGN_OR_RETURN(ObjectPage page, stores_.state.ListObjects(query));
     for (const ObjectRecord& r : page.records) {
       if (r.finished_at < since) continue;
-      ++report->failures_total;
-      if (report->failures.size() < kMaxListedFailures)
-        report->failures.push_back(SyncFailure{r.key, r.last_error, r.attempts});
+      ++report.failures_total;
+      if (report.failures.size() < kMaxListedFailures)
+        report.failures.push_back(SyncFailure{r.key, r.last_error, r.attempts});
     }
-    if (page.next_start_after.empty()) return Status::Ok();
+    if (page.next_start_after.empty()) return report;
     query.start_after = page.next_start_after;
   }
 }
@@ -363,17 +371,9 @@ Result<SyncReport> SyncEngine::Sync() {
   }
   DTH_RETURN_IF_ERROR(work);
   if (stop_) return Status(Code::kCancelled, "interrupted; run the same sync again to resume");
-  SyncReport report;
+  DTH_ASSIGN_OR_RETURN(SyncReport report, Report(since));
   report.plan = *plan;
   report.run_id = run_id;
-  report.copied_objects = progress_.copied_objects;
-  report.copied_bytes = progress_.copied_bytes;
-  report.deleted_objects = progress_.deleted_objects;
-  report.failed_objects = progress_.failed_objects;
-  report.parts_sent = progress_.parts_sent;
-  report.parts_resumed = progress_.parts_resumed;
-  report.retried_jobs = progress_.retried_jobs;
-  DTH_RETURN_IF_ERROR(CollectFailures(since, &report));
   RunCounters counters{static_cast<int64_t>(report.copied_objects),
                        static_cast<int64_t>(report.copied_bytes),
                        static_cast<int64_t>(plan->skip_objects),

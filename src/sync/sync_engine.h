@@ -63,8 +63,9 @@ class SyncEngine {
   // task never recorded are someone else's and stay. Returns how many were aborted.
   Result<int> AbortStaleUploads();
 
-  // Failed records of the task finished at or after `since`.
-  Status CollectFailures(TimePoint since, SyncReport* report);
+  // This process's counters so far, and the task's failed records finished at or after
+  // `since` (the plan, run id and elapsed time are the caller's).
+  Result<SyncReport> Report(TimePoint since);
 
   void Stop() { stop_ = true; }
   SyncProgress& progress() { return progress_; }
