@@ -20,25 +20,14 @@ for tool in rclone aws /usr/bin/time; do
 done
 
 WORK=$(mktemp -d /tmp/dth-bench.XXXXXX)
+# shellcheck source=bench/rgw.sh
+. "$ROOT/bench/rgw.sh"
 cleanup() {
-  [ -n "${OWN_RGW:-}" ] && "$ROOT/tests/servers/stop.sh" "$WORK/rgw" >/dev/null 2>&1
+  bench_rgw_stop
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-if [ -z "${RGW_ENDPOINT:-}" ]; then
-  OWN_RGW=1
-  "$ROOT/tests/servers/start_rgw.sh" "$WORK/rgw" >&2
-  # shellcheck disable=SC1091
-  . "$WORK/rgw/env"
-fi
-export AWS_ACCESS_KEY_ID=$RGW_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$RGW_SECRET_KEY AWS_DEFAULT_REGION=us-east-1
-ALT_ENDPOINT=${RGW_ENDPOINT/127.0.0.1/localhost}
-for r in A B; do
-  ep=$RGW_ENDPOINT; [ $r = B ] && ep=$ALT_ENDPOINT
-  export "RCLONE_CONFIG_${r}_TYPE=s3" "RCLONE_CONFIG_${r}_PROVIDER=Ceph" "RCLONE_CONFIG_${r}_ENDPOINT=$ep" \
-    "RCLONE_CONFIG_${r}_ACCESS_KEY_ID=$RGW_ACCESS_KEY" "RCLONE_CONFIG_${r}_SECRET_ACCESS_KEY=$RGW_SECRET_KEY"
-done
-unset AWS_CA_BUNDLE
+bench_rgw_start
 
 "$DTH" --endpoint "$RGW_ENDPOINT" ls s3://bench-src >/dev/null 2>&1 || true
 aws --endpoint-url "$RGW_ENDPOINT" s3 mb s3://bench-src >/dev/null 2>&1 || true

@@ -26,9 +26,11 @@ for tool in rclone aws /usr/bin/time bc; do
 done
 
 WORK=$(mktemp -d /tmp/dth-bench.XXXXXX)
+# shellcheck source=bench/rgw.sh
+. "$ROOT/bench/rgw.sh"
 cleanup() {
   if [ -n "${OWN_RGW:-}" ]; then
-    "$ROOT/tests/servers/stop.sh" "$WORK/rgw" >/dev/null 2>&1
+    bench_rgw_stop
   elif [ -n "${RUN_ID:-}" ]; then  # someone else's RGW: leave it as it was (it fills up)
     for b in $("${AWS[@]}" s3 ls 2>/dev/null | awk '{print $3}' | grep "^bench-$RUN_ID-"); do
       "${AWS[@]}" s3 rb --force "s3://$b" >/dev/null 2>&1 || true
@@ -37,21 +39,8 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-if [ -z "${RGW_ENDPOINT:-}" ]; then
-  OWN_RGW=1
-  "$ROOT/tests/servers/start_rgw.sh" "$WORK/rgw" >&2
-  # shellcheck disable=SC1091
-  . "$WORK/rgw/env"
-fi
-export AWS_ACCESS_KEY_ID=$RGW_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$RGW_SECRET_KEY AWS_DEFAULT_REGION=us-east-1
+bench_rgw_start
 export DTH_STATE_DIR="$WORK/state"
-ALT_ENDPOINT=${RGW_ENDPOINT/127.0.0.1/localhost}
-for r in A B; do
-  ep=$RGW_ENDPOINT; [ $r = B ] && ep=$ALT_ENDPOINT
-  export "RCLONE_CONFIG_${r}_TYPE=s3" "RCLONE_CONFIG_${r}_PROVIDER=Ceph" "RCLONE_CONFIG_${r}_ENDPOINT=$ep" \
-    "RCLONE_CONFIG_${r}_ACCESS_KEY_ID=$RGW_ACCESS_KEY" "RCLONE_CONFIG_${r}_SECRET_ACCESS_KEY=$RGW_SECRET_KEY"
-done
-unset AWS_CA_BUNDLE
 AWS=(aws --endpoint-url "$RGW_ENDPOINT")
 RUN_ID=$RANDOM
 

@@ -69,19 +69,12 @@ Result<Side> DestinationSide(const std::string& text, const std::string& source_
   return side;
 }
 
-Result<ServerSideEncryption> ParseSse(const std::string& s) {
-  if (s.empty()) return ServerSideEncryption::kNone;
-  if (s == "AES256") return ServerSideEncryption::kAes256;
-  if (s == "aws:kms") return ServerSideEncryption::kKms;
-  return InvalidArgument("--sse must be AES256 or aws:kms, not '" + s + "'");
-}
-
 int RunCp(const CpArgs& args, const GlobalOptions& g) {
   auto src = SourceSide(args.src);
   if (!src.ok()) return ReportError(src.status());
   auto dst = DestinationSide(args.dst, src->key);
   if (!dst.ok()) return ReportError(dst.status());
-  auto sse = ParseSse(args.sse);
+  auto sse = ParseServerSideEncryption(args.sse);
   if (!sse.ok()) return ReportError(sse.status());
 
   const ConnectionOptions& src_conn = g.connection;

@@ -22,6 +22,13 @@ Result<std::string> ObjectStore::UploadPartCopy(const std::string&, const std::s
   return NotSupported(Describe() + ": UploadPartCopy is not supported");
 }
 
+Result<ServerSideEncryption> ParseServerSideEncryption(const std::string& text) {
+  if (text.empty()) return ServerSideEncryption::kNone;
+  if (text == "AES256") return ServerSideEncryption::kAes256;
+  if (text == "aws:kms") return ServerSideEncryption::kKms;
+  return InvalidArgument("--sse must be AES256 or aws:kms, not '" + text + "'");
+}
+
 bool IsCleanRelativePath(std::string_view key) {
   size_t start = 0;
   for (;;) {

@@ -184,6 +184,9 @@ class ObjectStore {
   virtual Status PutTagging(const std::string& key, const Tags& tags) = 0;
 };
 
+// "" -> kNone, "AES256", "aws:kms"; anything else is InvalidArgument naming --sse.
+Result<ServerSideEncryption> ParseServerSideEncryption(const std::string& text);
+
 // True when key is a clean relative path: no empty segments ("a//b", "dir/", "/a"), no
 // "." or ".." segments. Stores without Features().arbitrary_keys hold only such keys.
 bool IsCleanRelativePath(std::string_view key);

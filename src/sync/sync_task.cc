@@ -240,9 +240,8 @@ Result<SyncOptions> ToSyncOptions(const SyncTaskSpec& spec) {
   if (spec.memory_mib < 16) return bad("the memory limit must be at least 16 MiB");
   if (spec.retry_delay_seconds < 0) return bad("the retry delay cannot be negative");
   if (spec.lease_seconds < 3) return bad("the lease must be at least 3 s");
-  if (!spec.sse.empty() && spec.sse != "AES256" && spec.sse != "aws:kms")
-    return bad("--sse must be AES256 or aws:kms, not '" + spec.sse + "'");
-  if (!spec.sse_kms_key_id.empty() && spec.sse != "aws:kms")
+  DTH_ASSIGN_OR_RETURN(ServerSideEncryption sse, ParseServerSideEncryption(spec.sse));
+  if (!spec.sse_kms_key_id.empty() && sse != ServerSideEncryption::kKms)
     return bad("an SSE KMS key id needs --sse aws:kms");
   SyncOptions o;
   o.task_id = spec.task_id;
@@ -267,9 +266,7 @@ Result<SyncOptions> ToSyncOptions(const SyncTaskSpec& spec) {
   o.copy.copy_metadata = spec.include_metadata;
   o.copy.storage_class = spec.storage_class;
   o.copy.acl = spec.acl;
-  o.copy.sse = spec.sse.empty() ? ServerSideEncryption::kNone
-               : spec.sse == "AES256" ? ServerSideEncryption::kAes256
-                                      : ServerSideEncryption::kKms;
+  o.copy.sse = sse;
   o.copy.sse_kms_key_id = spec.sse_kms_key_id;
   return o;
 }
