@@ -160,6 +160,7 @@ Status JobRunner::StartGiant(const SyncJob& job, const ObjectHead& head, int att
     }
   }
   if (!batch.empty()) DTH_RETURN_IF_ERROR(stores_.queue.Send(batch).status());
+  if (on_queued_) on_queued_();
   return Status::Ok();
 }
 
@@ -237,7 +238,9 @@ Status JobRunner::SendObjectJobAgain(const SyncJob& job) {
       options_.task_id, job.key, job.size, "", ObjectStatus::kPending, 0,
       "the source changed during the copy", 0, {}, {}}));
   SyncJob again{SyncJobKind::kObject, job.key, job.size, "", "", 0, ""};
-  return stores_.queue.Send({ToQueueJob(options_.task_id, again)}).status();
+  DTH_RETURN_IF_ERROR(stores_.queue.Send({ToQueueJob(options_.task_id, again)}).status());
+  if (on_queued_) on_queued_();
+  return Status::Ok();
 }
 
 void JobRunner::AbortRecordedUpload(const std::string& key) {

@@ -37,6 +37,9 @@ class JobRunner {
   void SetDoneRecorder(std::function<void(ObjectRecord)> recorder) {
     done_recorder_ = std::move(recorder);
   }
+  // Called after the runner queued jobs itself (a giant object's parts, a re-sent
+  // object), so that idle workers take them at once.
+  void SetOnQueued(std::function<void()> on_queued) { on_queued_ = std::move(on_queued); }
 
   // Runs one job. OK: done (acknowledge it). An error: this attempt failed.
   Status Run(const Lease& lease);
@@ -61,6 +64,7 @@ class JobRunner {
   Status RecordDone(ObjectRecord record);
 
   std::function<void(ObjectRecord)> done_recorder_;
+  std::function<void()> on_queued_;
   SyncStores stores_;
   const SyncOptions& options_;
   SyncProgress& progress_;

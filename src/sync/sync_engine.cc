@@ -23,6 +23,7 @@ SyncEngine::SyncEngine(SyncStores stores, SyncOptions options)
     std::lock_guard lock(done_mu_);
     done_records_.push_back(std::move(record));
   });
+  runner_.SetOnQueued([this] { WakeWorkers(); });
 }
 
 Result<FinderTotals> SyncEngine::Plan(bool enqueue,
@@ -184,14 +185,19 @@ void SyncEngine::WorkerLoop(bool until_idle) {
       active_.push_back(&lease);
     }
     Status st = runner_.Run(lease);
+    bool none_active;
     {
       std::lock_guard lock(leases_mu_);
       active_.erase(std::find(active_.begin(), active_.end(), &lease));
+      none_active = active_.empty();
     }
     if (st.ok()) {
       std::lock_guard lock(done_mu_);
       done_leases_.push_back(lease);
-      if (done_leases_.size() >= 128) done_cv_.notify_one();
+      // The last job in flight may be the run's last: acknowledge it now rather than at
+      // the next tick, so that the run ends without waiting.
+      if (none_active) flush_now_ = true;
+      if (done_leases_.size() >= 128 || flush_now_) done_cv_.notify_one();
       continue;
     }
     const bool last = lease.receive_count >= options_.max_receives || st.code() == Code::kCorruption;
@@ -222,6 +228,7 @@ void SyncEngine::FlushDone() {
     std::lock_guard lock(done_mu_);
     records.swap(done_records_);
     leases.swap(done_leases_);
+    flush_now_ = false;
   }
   if (!records.empty()) {
     Status st = stores_.state.UpsertObjects(records);
@@ -235,7 +242,10 @@ void SyncEngine::FlushDone() {
   if (!st.ok()) {
     spdlog::warn("job queue: {}", st.ToString());
     NoteQueueError(st);
+    return;
   }
+  // Idle workers look again whether the run is over.
+  if (!leases.empty() && progress_.finder_done) WakeWorkers();
 }
 
 void SyncEngine::CommitLoop() {
@@ -243,7 +253,7 @@ void SyncEngine::CommitLoop() {
     {
       std::unique_lock lock(done_mu_);
       done_cv_.wait_for(lock, std::chrono::milliseconds(20),
-                        [this] { return workers_done_.load() || done_leases_.size() >= 128; });
+                        [this] { return workers_done_.load() || flush_now_ || done_leases_.size() >= 128; });
     }
     FlushDone();
   }

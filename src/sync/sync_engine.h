@@ -99,8 +99,10 @@ class SyncEngine {
   std::condition_variable done_cv_;
   std::vector<ObjectRecord> done_records_;  // guarded by done_mu_
   std::vector<Lease> done_leases_;          // guarded by done_mu_
+  bool flush_now_ = false;                  // guarded by done_mu_: no job is in flight
 
-  // Wakes idle workers when jobs were queued or the planning ended.
+  // Wakes idle workers when jobs were queued, the planning ended, or jobs were
+  // acknowledged after it (the run may be over).
   void WakeWorkers();
   std::mutex wake_mu_;
   std::condition_variable wake_;
