@@ -8,7 +8,8 @@
 #   (b) SMALL_COUNT objects (default 2000) of 16 KiB, bucket to bucket, 32 transfers
 #   (c) a re-run with nothing to do over RERUN_COUNT objects (default 10000)
 # Every copy goes to a fresh destination bucket. Prints median wall time, CPU time
-# (user+sys), peak RSS and objects/s per tool, and each tool's ratio to dth.
+# (user+sys), peak RSS, objects/s and the server's CPU time per tool, and each tool's ratio
+# to dth.
 # Starts its own RGW unless RGW_ENDPOINT/_ACCESS_KEY/_SECRET_KEY are set.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -49,13 +50,31 @@ mb() { "${AWS[@]}" s3 mb "s3://$1" >/dev/null; }
 # (Called in $(...), so the name cannot come from a shell counter.)
 fresh() { local b="bench-$RUN_ID-$1-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')"; mb "$b"; echo "$b"; }
 
-# measure NAME OBJECTS CMD... -> appends "name wall cpu rss_kib objects" to $WORK/results
+# CPU seconds (user+sys) the server's processes have used so far: RGW_PIDS (set by
+# start_rgw.sh's env; for an RGW started elsewhere, export it to get this column).
+server_cpu() {
+  local total=0 p
+  for p in ${RGW_PIDS:-}; do
+    [ -r "/proc/$p/stat" ] || { echo "-"; return; }
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  if [ -z "${RGW_PIDS:-}" ]; then echo "-"; else echo "$total"; fi
+}
+
+# measure NAME OBJECTS CMD... -> appends "name wall cpu rss_kib objects server_cpu" to
+# $WORK/results. A command that runs past MEASURE_TIMEOUT seconds (default 900) fails the
+# benchmark (a full OSD makes some clients wait forever).
 measure() {
   local name=$1 objects=$2; shift 2
-  /usr/bin/time -f "%e %U %S %M" -o "$WORK/t" "$@" >/dev/null 2>"$WORK/err" ||
-    { echo "bench: $name failed: $(tail -3 "$WORK/err")" >&2; exit 1; }
+  local before after server
+  before=$(server_cpu)
+  /usr/bin/time -f "%e %U %S %M" -o "$WORK/t" timeout "${MEASURE_TIMEOUT:-900}" "$@" >/dev/null 2>"$WORK/err" ||
+    { echo "bench: $name failed (exit $?): $(tail -3 "$WORK/err")" >&2; exit 1; }
+  after=$(server_cpu)
+  server=-
+  [ "$before" != - ] && [ "$after" != - ] && server=$(echo "($after - $before) / $(getconf CLK_TCK)" | bc -l)
   read -r wall user sys rss <"$WORK/t"
-  echo "$name $wall $(echo "$user + $sys" | bc) $rss $objects" >>"$WORK/results"
+  echo "$name $wall $(echo "$user + $sys" | bc) $rss $objects $server" >>"$WORK/results"
 }
 
 # Source buckets, filled once by dth from local files.
@@ -91,10 +110,10 @@ DTH_SYNC=("$DTH" --endpoint "$RGW_ENDPOINT" -q sync --dst-endpoint "$ALT_ENDPOIN
 for _ in $(seq "$RUNS"); do
   for c in $CASES; do
     case $c in
-      a) measure "a-1GiB/dth" 1 "${DTH_SYNC[@]}" "s3://$SRC_BIG/" "s3://$(fresh a)/"
-         measure "a-1GiB/rclone" 1 rclone sync "A:$SRC_BIG" "B:$(fresh a)"
-         measure "a-1GiB/rclone-checksum" 1 rclone sync --checksum "A:$SRC_BIG" "B:$(fresh a)"
-         measure "a-1GiB/aws(server-side)" 1 "${AWS[@]}" s3 sync --quiet "s3://$SRC_BIG/" "s3://$(fresh a)/" ;;
+      a) measure "a-big/dth" 1 "${DTH_SYNC[@]}" "s3://$SRC_BIG/" "s3://$(fresh a)/"
+         measure "a-big/rclone" 1 rclone sync "A:$SRC_BIG" "B:$(fresh a)"
+         measure "a-big/rclone-checksum" 1 rclone sync --checksum "A:$SRC_BIG" "B:$(fresh a)"
+         measure "a-big/aws(server-side)" 1 "${AWS[@]}" s3 sync --quiet "s3://$SRC_BIG/" "s3://$(fresh a)/" ;;
       b) measure "b-small/dth" "$SMALL_COUNT" "${DTH_SYNC[@]}" "s3://$SRC_SMALL/" "s3://$(fresh b)/" --workers 32
          measure "b-small/rclone" "$SMALL_COUNT" rclone sync --transfers 32 "A:$SRC_SMALL" "B:$(fresh b)"
          measure "b-small/rclone-checksum" "$SMALL_COUNT" rclone sync --transfers 32 --checksum \
@@ -115,8 +134,9 @@ median() {
   awk -v c="$1" '$1==c' "$WORK/results" | sort -k"$2,$2"n | awk -v f="$2" '{a[NR]=$f} END{print a[int((NR+1)/2)]}'
 }
 
-echo "dth sync against peers on Ceph RGW, median of $RUNS runs (whole process)"
-printf "%-30s %8s %8s %8s %10s %9s %9s\n" case wall_s cpu_s rss_MiB objects/s wall/dth cpu/dth
+echo "dth sync against peers on Ceph RGW, median of $RUNS runs (whole process; srv_cpu_s: the"
+echo "server's processes (RGW, OSD, monitor) during the run, which share the machine's cores)"
+printf "%-30s %8s %8s %8s %10s %9s %9s %9s\n" case wall_s cpu_s rss_MiB objects/s srv_cpu_s wall/dth cpu/dth
 for c in $(awk '{split($1, p, "/"); print p[1]}' "$WORK/results" | sort -u); do
   dth_wall=$(median "$c/dth" 2)
   dth_cpu=$(median "$c/dth" 3)
@@ -124,9 +144,11 @@ for c in $(awk '{split($1, p, "/"); print p[1]}' "$WORK/results" | sort -u); do
     wall=$(median "$c/$t" 2)
     cpu=$(median "$c/$t" 3)
     rss=$(($(median "$c/$t" 4) / 1024))
+    server=$(median "$c/$t" 6)
+    [ "$server" != - ] && server=$(printf "%.2f" "$server")
     objects=$(awk -v c="$c/$t" '$1==c {print $5; exit}' "$WORK/results")
-    printf "%-30s %8s %8s %8s %10.0f %9.2f %9.2f\n" "$c/$t" "$wall" "$cpu" "$rss" \
-      "$(echo "$objects / $wall" | bc -l)" "$(echo "$wall / $dth_wall" | bc -l)" \
+    printf "%-30s %8s %8s %8s %10.0f %9s %9.2f %9.2f\n" "$c/$t" "$wall" "$cpu" "$rss" \
+      "$(echo "$objects / $wall" | bc -l)" "$server" "$(echo "$wall / $dth_wall" | bc -l)" \
       "$(echo "$cpu / $dth_cpu" | bc -l)"
   done
 done
