@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Sync benchmark on a local Ceph RGW: dth sync against rclone sync (defaults, and with
-# --checksum, its recommended S3 mode) and aws s3 sync, in the same run, alternating,
-# RUNS times each (default 3):
+# --checksum, its recommended S3 mode) and aws s3 sync, in the same run, alternating (each
+# round starting with the next tool), RUNS times each (default 3):
 #   (a) one BIG_MIB object (default 1024) bucket to bucket through the client (dth and
 #       rclone reach the destination through a second spelling of the endpoint; aws s3
 #       sync between buckets is server-side, so its row is marked and not compared)
 #   (b) SMALL_COUNT objects (default 2000) of 16 KiB, bucket to bucket, 32 transfers
 #   (c) a re-run with nothing to do over RERUN_COUNT objects (default 10000)
-# Every copy goes to a fresh destination bucket. Prints median wall time, CPU time
-# (user+sys), peak RSS, objects/s and the server's CPU time per tool, and each tool's ratio
-# to dth.
-# Starts its own RGW unless RGW_ENDPOINT/_ACCESS_KEY/_SECRET_KEY are set.
+# Every copy goes to a fresh destination bucket, once the machine is idle. Prints median
+# wall time, CPU time (user+sys), peak RSS, objects/s and the server's CPU time per tool,
+# and each tool's ratio to dth.
+# Starts its own RGW unless RGW_ENDPOINT/_ACCESS_KEY/_SECRET_KEY are set. BENCH_KEEP=1
+# keeps the work directory (every run's figures, and each tool's messages under logs/);
+# DTH_LOG=-v has dth log its retries there.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUNS=${RUNS:-3}
@@ -27,6 +29,7 @@ for tool in rclone aws /usr/bin/time bc; do
 done
 
 WORK=$(mktemp -d /tmp/dth-bench.XXXXXX)
+mkdir "$WORK/logs"
 # shellcheck source=bench/rgw.sh
 . "$ROOT/bench/rgw.sh"
 cleanup() {
@@ -37,7 +40,11 @@ cleanup() {
       "${AWS[@]}" s3 rb --force "s3://$b" >/dev/null 2>&1 || true
     done
   fi
-  rm -rf "$WORK"
+  if [ -n "${BENCH_KEEP:-}" ]; then
+    echo "bench: kept $WORK (results: one row per run; logs/: each tool's messages)" >&2
+  else
+    rm -rf "$WORK"
+  fi
 }
 trap cleanup EXIT
 bench_rgw_start
@@ -61,15 +68,32 @@ server_cpu() {
   if [ -z "${RGW_PIDS:-}" ]; then echo "-"; else echo "$total"; fi
 }
 
+# Waits (up to 60 s) until the machine is idle: the server's background work after one
+# run (RocksDB compaction after thousands of small writes) must not land on the next.
+settle() {
+  local i a b busy total
+  for i in $(seq 120); do
+    read -r -a a </proc/stat; sleep 0.5; read -r -a b </proc/stat
+    busy=$(( (b[1]+b[2]+b[3]+b[6]+b[7]) - (a[1]+a[2]+a[3]+a[6]+a[7]) ))
+    total=$(( busy + (b[4]+b[5]) - (a[4]+a[5]) ))
+    if [ $((busy * 100)) -le $((total * 10)) ]; then
+      if [ "$i" -gt 1 ]; then echo "waited $((i / 2)) s for an idle machine before $1" >>"$WORK/logs/settle.log"; fi
+      return 0
+    fi
+  done
+}
+
 # measure NAME OBJECTS CMD... -> appends "name wall cpu rss_kib objects server_cpu" to
 # $WORK/results. A command that runs past MEASURE_TIMEOUT seconds (default 900) fails the
 # benchmark (a full OSD makes some clients wait forever).
 measure() {
   local name=$1 objects=$2; shift 2
   local before after server
+  settle "$name"
   before=$(server_cpu)
   /usr/bin/time -f "%e %U %S %M" -o "$WORK/t" timeout "${MEASURE_TIMEOUT:-900}" "$@" >/dev/null 2>"$WORK/err" ||
     { echo "bench: $name failed (exit $?): $(tail -3 "$WORK/err")" >&2; exit 1; }
+  cat "$WORK/err" >>"$WORK/logs/${name//\//_}.log"
   after=$(server_cpu)
   server=-
   [ "$before" != - ] && [ "$after" != - ] && server=$(echo "($after - $before) / $(getconf CLK_TCK)" | bc -l)
@@ -106,26 +130,36 @@ for c in $CASES; do
   esac
 done
 
-DTH_SYNC=("$DTH" --endpoint "$RGW_ENDPOINT" -q sync --dst-endpoint "$ALT_ENDPOINT")
-for _ in $(seq "$RUNS"); do
+DTH_SYNC=("$DTH" --endpoint "$RGW_ENDPOINT" "${DTH_LOG:--q}" sync --dst-endpoint "$ALT_ENDPOINT")
+# run_one CASE TOOL: one measured run.
+run_one() {
+  case "$1/$2" in
+    a/dth) measure "a-big/dth" 1 "${DTH_SYNC[@]}" "s3://$SRC_BIG/" "s3://$(fresh a)/" ;;
+    a/rclone) measure "a-big/rclone" 1 rclone sync "A:$SRC_BIG" "B:$(fresh a)" ;;
+    a/rclone-checksum) measure "a-big/rclone-checksum" 1 rclone sync --checksum "A:$SRC_BIG" "B:$(fresh a)" ;;
+    a/aws) measure "a-big/aws(server-side)" 1 "${AWS[@]}" s3 sync --quiet "s3://$SRC_BIG/" "s3://$(fresh a)/" ;;
+    b/dth) measure "b-small/dth" "$SMALL_COUNT" "${DTH_SYNC[@]}" "s3://$SRC_SMALL/" "s3://$(fresh b)/" --workers 32 ;;
+    b/rclone) measure "b-small/rclone" "$SMALL_COUNT" rclone sync --transfers 32 "A:$SRC_SMALL" "B:$(fresh b)" ;;
+    b/rclone-checksum) measure "b-small/rclone-checksum" "$SMALL_COUNT" rclone sync --transfers 32 --checksum \
+      "A:$SRC_SMALL" "B:$(fresh b)" ;;
+    b/aws) measure "b-small/aws(server-side)" "$SMALL_COUNT" "${AWS[@]}" s3 sync --quiet \
+      "s3://$SRC_SMALL/" "s3://$(fresh b)/" ;;
+    c/dth) measure "c-rerun/dth" "$RERUN_COUNT" "${DTH_SYNC[@]}" "s3://$SRC_MANY/" "s3://$RERUN_DTH/" --workers 32 ;;
+    c/rclone) measure "c-rerun/rclone" "$RERUN_COUNT" rclone sync --transfers 32 "A:$SRC_MANY" "B:$RERUN_RCLONE" ;;
+    c/rclone-checksum) measure "c-rerun/rclone-checksum" "$RERUN_COUNT" rclone sync --transfers 32 --checksum \
+      "A:$SRC_MANY" "B:$RERUN_RCLONE" ;;
+    c/aws) measure "c-rerun/aws" "$RERUN_COUNT" "${AWS[@]}" s3 sync --quiet "s3://$SRC_MANY/" "s3://$RERUN_AWS/" ;;
+  esac
+}
+# Round r starts with tool r (mod 4): the first writes after another case's thousands of
+# small objects cost the server more (RocksDB flushes), and that must not always land on
+# the same tool.
+TOOLS=(dth rclone rclone-checksum aws)
+for r in $(seq 0 $((RUNS - 1))); do
   for c in $CASES; do
-    case $c in
-      a) measure "a-big/dth" 1 "${DTH_SYNC[@]}" "s3://$SRC_BIG/" "s3://$(fresh a)/"
-         measure "a-big/rclone" 1 rclone sync "A:$SRC_BIG" "B:$(fresh a)"
-         measure "a-big/rclone-checksum" 1 rclone sync --checksum "A:$SRC_BIG" "B:$(fresh a)"
-         measure "a-big/aws(server-side)" 1 "${AWS[@]}" s3 sync --quiet "s3://$SRC_BIG/" "s3://$(fresh a)/" ;;
-      b) measure "b-small/dth" "$SMALL_COUNT" "${DTH_SYNC[@]}" "s3://$SRC_SMALL/" "s3://$(fresh b)/" --workers 32
-         measure "b-small/rclone" "$SMALL_COUNT" rclone sync --transfers 32 "A:$SRC_SMALL" "B:$(fresh b)"
-         measure "b-small/rclone-checksum" "$SMALL_COUNT" rclone sync --transfers 32 --checksum \
-           "A:$SRC_SMALL" "B:$(fresh b)"
-         measure "b-small/aws(server-side)" "$SMALL_COUNT" "${AWS[@]}" s3 sync --quiet \
-           "s3://$SRC_SMALL/" "s3://$(fresh b)/" ;;
-      c) measure "c-rerun/dth" "$RERUN_COUNT" "${DTH_SYNC[@]}" "s3://$SRC_MANY/" "s3://$RERUN_DTH/" --workers 32
-         measure "c-rerun/rclone" "$RERUN_COUNT" rclone sync --transfers 32 "A:$SRC_MANY" "B:$RERUN_RCLONE"
-         measure "c-rerun/rclone-checksum" "$RERUN_COUNT" rclone sync --transfers 32 --checksum \
-           "A:$SRC_MANY" "B:$RERUN_RCLONE"
-         measure "c-rerun/aws" "$RERUN_COUNT" "${AWS[@]}" s3 sync --quiet "s3://$SRC_MANY/" "s3://$RERUN_AWS/" ;;
-    esac
+    for i in 0 1 2 3; do
+      run_one "$c" "${TOOLS[$(((r + i) % 4))]}"
+    done
   done
 done
 
