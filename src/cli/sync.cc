@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/sync_report.h"
 #include "cli/sync_setup.h"
+#include "store/s3/s3_client.h"
 
 namespace dth::cli {
 namespace {
@@ -40,7 +41,8 @@ bool ShowProgress(const GlobalOptions& g, const SyncArgs& args) {
 }
 
 int Finish(const OpenedTask& task, const SyncArgs& args, const GlobalOptions& g,
-           const SyncReport& report) {
+           SyncReport report) {
+  report.retried_requests = s3::S3Client::Retries().Counts();
   if (args.json) {
     std::printf("%s\n", ReportJson(task.spec.task_id, report, false).c_str());
   } else if (!g.quiet || !report.ok()) {

@@ -69,6 +69,17 @@ void PrintReport(std::FILE* out, const std::string& task_id, const SyncReport& r
                static_cast<unsigned long long>(report.plan.skip_objects),
                ReasonCounts(report.plan, Action::kSkip).c_str(),
                static_cast<unsigned long long>(report.failures_total));
+  const RetryCounts& r = report.retried_requests;
+  if (r.total() > 0 || report.retried_jobs > 0) {
+    std::fprintf(out,
+                 "retried: %llu requests (%llu throttled, %llu server errors, %llu network); "
+                 "%llu jobs\n",
+                 static_cast<unsigned long long>(r.total()),
+                 static_cast<unsigned long long>(r.throttled),
+                 static_cast<unsigned long long>(r.server_error),
+                 static_cast<unsigned long long>(r.transient),
+                 static_cast<unsigned long long>(report.retried_jobs));
+  }
   if (report.parts_resumed > 0) {
     std::fprintf(out, "resumed: %llu parts were already uploaded and not sent again\n",
                  static_cast<unsigned long long>(report.parts_resumed));
@@ -108,7 +119,10 @@ std::string ReportJson(const std::string& task_id, const SyncReport& report, boo
   j["failed_objects"] = report.failures_total;
   j["parts_sent"] = report.parts_sent;
   j["parts_resumed"] = report.parts_resumed;
-  j["retries"] = report.retried_jobs;
+  j["retries"] = report.retried_jobs;  // jobs put back on the queue after a failed attempt
+  j["retried_requests"] = {{"throttled", report.retried_requests.throttled},
+                           {"server_error", report.retried_requests.server_error},
+                           {"network", report.retried_requests.transient}};
   j["elapsed_seconds"] = std::chrono::duration<double>(report.elapsed).count();
   nlohmann::json failures = nlohmann::json::array();
   for (const SyncFailure& f : report.failures) {

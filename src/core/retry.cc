@@ -18,6 +18,18 @@ std::chrono::milliseconds RetryPolicy::Delay(int retry, const Status& status,
   return delay;
 }
 
+void RetryCounter::Note(const Status& why) {
+  switch (why.code()) {
+    case Code::kThrottled: throttled_ += 1; break;
+    case Code::kServerError: server_error_ += 1; break;
+    default: transient_ += 1; break;  // kTransient; nothing else is retried
+  }
+}
+
+RetryCounts RetryCounter::Counts() const {
+  return RetryCounts{throttled_.load(), server_error_.load(), transient_.load()};
+}
+
 Sleeper RealSleeper() {
   return [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
 }

@@ -59,5 +59,19 @@ TEST(RetryPolicyTest, LoopStopsOnPermanentAndOnSuccess) {
   EXPECT_EQ(st.code(), Code::kServerError);
 }
 
+
+TEST(RetryCounterTest, CountsRetriesByWhy) {
+  RetryCounter counter;
+  counter.Note(Status(Code::kThrottled, "SlowDown"));
+  counter.Note(Status(Code::kThrottled, "SlowDown"));
+  counter.Note(Status(Code::kServerError, "InternalError"));
+  counter.Note(Status(Code::kTransient, "connection reset"));
+  RetryCounts counts = counter.Counts();
+  EXPECT_EQ(counts.throttled, 2u);
+  EXPECT_EQ(counts.server_error, 1u);
+  EXPECT_EQ(counts.transient, 1u);
+  EXPECT_EQ(counts.total(), 4u);
+}
+
 }  // namespace
 }  // namespace dth

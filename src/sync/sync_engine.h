@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/retry.h"
 #include "finder/finder.h"
 #include "sync/job_runner.h"
 #include "sync/sync_options.h"
@@ -35,6 +36,7 @@ struct SyncReport {
   FinderTotals plan;
   uint64_t copied_objects = 0, copied_bytes = 0, deleted_objects = 0, failed_objects = 0;
   uint64_t parts_sent = 0, parts_resumed = 0, retried_jobs = 0;
+  RetryCounts retried_requests;  // filled by the caller, which knows the stores
   std::vector<SyncFailure> failures;  // at most 1000, this run's
   uint64_t failures_total = 0;
   std::chrono::milliseconds elapsed{0};

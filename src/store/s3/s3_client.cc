@@ -159,12 +159,22 @@ Result<HttpResponse> S3Client::Execute(const S3Request& request) const {
         return Status::Ok();
       },
       RealSleeper(),
-      [&](const Status& why, int attempt, std::chrono::milliseconds delay) {
-        spdlog::info("retry {} of {} in {} ms: {}", attempt, config_.retry.max_attempts - 1,
-                     delay.count(), why.message());
+      [this](const Status& why, int attempt, std::chrono::milliseconds delay) {
+        NoteRetry(why, attempt, delay);
       });
   if (!st.ok()) return st;
   return std::move(*answer);
+}
+
+void S3Client::NoteRetry(const Status& why, int attempt, std::chrono::milliseconds delay) const {
+  Retries().Note(why);
+  spdlog::info("retry {} of {} in {} ms: {}", attempt, config_.retry.max_attempts - 1,
+               delay.count(), why.message());
+}
+
+RetryCounter& S3Client::Retries() {
+  static RetryCounter* counter = new RetryCounter();  // never destroyed: used at exit
+  return *counter;
 }
 
 Result<std::string> S3Client::Presign(const std::string& method, const std::string& key,

@@ -71,6 +71,10 @@ class S3Client {
   Result<HttpResponse> ExecuteOnce(const S3Request& request) const;
   // Attempts until success, a permanent error, or the retry policy gives up.
   Result<HttpResponse> Execute(const S3Request& request) const;
+  // Logs a retry and counts it in Retries().
+  void NoteRetry(const Status& why, int attempt, std::chrono::milliseconds delay) const;
+  // Every S3 request this process retried, by why (thread-safe; for summaries).
+  static RetryCounter& Retries();
 
   // Builds a presigned GET/PUT URL valid for `expires_seconds`.
   Result<std::string> Presign(const std::string& method, const std::string& key,

@@ -146,6 +146,8 @@ Status S3Store::Get(const std::string& key, const GetOptions& options, ByteSink&
       return Status::Ok();
     };
     return client_.ExecuteOnce(r).status();
+  }, RealSleeper(), [this](const Status& why, int attempt, std::chrono::milliseconds delay) {
+    client_.NoteRetry(why, attempt, delay);
   });
 }
 
