@@ -337,8 +337,22 @@ Result<int> SyncEngine::AbortStaleUploads() {
   ObjectStore& dst = stores_.destination;
   if (!dst.Features().multipart || !dst.Features().list_multipart_uploads) return 0;
   // Only a run that did not finish leaves uploads: with every record done, no request.
-  DTH_ASSIGN_OR_RETURN(ObjectCounts counts, stores_.state.CountObjects(options_.task_id));
-  if (counts.pending + counts.copying + counts.failed == 0) return 0;
+  // (One record of each unfinished status is looked up by the status index; counting
+  // every record would read them all at the start of each run.)
+  bool unfinished = false;
+  for (ObjectStatus status :
+       {ObjectStatus::kPending, ObjectStatus::kCopying, ObjectStatus::kFailed}) {
+    ObjectQuery query;
+    query.task_id = options_.task_id;
+    query.status = status;
+    query.limit = 1;
+    DTH_ASSIGN_OR_RETURN(ObjectPage page, stores_.state.ListObjects(query));
+    if (!page.records.empty()) {
+      unfinished = true;
+      break;
+    }
+  }
+  if (!unfinished) return 0;
   DTH_ASSIGN_OR_RETURN(std::vector<MultipartUploadInfo> uploads,
                        dst.ListMultipartUploads(options_.destination_prefix));
   const std::string& prefix = options_.destination_prefix;
