@@ -25,6 +25,9 @@ class ByteSource {
   virtual Status Rewind() = 0;
   // All the bytes, when they sit in memory (hashing them then needs no copy).
   virtual std::optional<std::string_view> InMemory() const { return std::nullopt; }
+  // Whether the bytes can be read more than once (Rewind after a read works). A body
+  // streamed from a download cannot: it is sent once, with no pre-pass and no retry.
+  virtual bool replayable() const { return true; }
 };
 
 class ByteSink {

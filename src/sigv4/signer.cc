@@ -215,9 +215,12 @@ SignedHeaders SignRequest(const SignableRequest& request, const SigningKeys& key
   out.canonical_request =
       CanonicalRequest(request, options, CanonicalQueryString(request.query), canonical);
   out.string_to_sign = StringToSign(scope, out.canonical_request);
+  out.signature = Signature(keys, options, scope, out.string_to_sign);
+  out.amz_date = scope.amz_date;
+  out.scope = scope.scope;
   out.authorization = std::string(kAlgorithm) + " Credential=" + keys.access_key_id + "/" +
                       scope.scope + ", SignedHeaders=" + canonical.signed_names +
-                      ", Signature=" + Signature(keys, options, scope, out.string_to_sign);
+                      ", Signature=" + out.signature;
   out.headers = std::move(added);
   out.headers.emplace_back("Authorization", out.authorization);
   return out;

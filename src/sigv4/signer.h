@@ -57,6 +57,9 @@ struct SignedHeaders {
   std::string canonical_request;
   std::string string_to_sign;
   std::string authorization;
+  std::string signature;  // hex; the seed of a chunked (streaming) upload's chunk signatures
+  std::string amz_date;   // "20130524T000000Z"
+  std::string scope;      // "20130524/us-east-1/s3/aws4_request"
 };
 
 // Header auth. Host comes from `request.host`; headers in `request.headers`

@@ -167,6 +167,10 @@ class ObjectStore {
                                                     const PutOptions& options) = 0;
   virtual Result<std::string> UploadPart(const std::string& key, const std::string& upload_id,
                                          int part_number, ByteSource& body) = 0;
+  // Whether UploadPart takes a body it can read only once (not replayable), streamed
+  // from a download while the part is sent. It may turn false while the store is in use
+  // (the server refused such an upload); the caller then sends the part from memory.
+  virtual bool StreamsParts() const { return false; }
   virtual Result<std::string> UploadPartCopy(const std::string& key, const std::string& upload_id,
                                              int part_number, const CopySource& source);
   virtual Result<std::vector<PartInfo>> ListParts(const std::string& key,

@@ -57,6 +57,7 @@ class PipeSource : public ByteSource {
   uint64_t size() const override { return size_; }
   Result<size_t> Read(char* buf, size_t n) override;
   Status Rewind() override;
+  bool replayable() const override { return false; }
 
  private:
   BytePipe& pipe_;

@@ -32,6 +32,31 @@ class ProgressSink : public ByteSink {
   const std::function<void(uint64_t, uint64_t)>& report_;
 };
 
+// The bytes of one part in flight between the download and the upload of a streamed part.
+constexpr size_t kPartPipeBytes = 2u << 20;
+
+// One part's ranged GET streamed into its UploadPart through a bounded pipe, so the part
+// is never held whole. One attempt: *download gets the GET's own outcome.
+Result<std::string> StreamPart(ObjectStore& source, const std::string& source_key,
+                               ObjectStore& destination, const std::string& destination_key,
+                               const std::string& upload_id, int part_number,
+                               const ByteRange& range, const std::string& source_etag,
+                               const CopyOptions& options, Status* download) {
+  BudgetHold hold(options.budget, kPartPipeBytes);
+  BytePipe pipe(kPartPipeBytes);
+  std::thread producer([&] {
+    PipeSink sink(pipe);
+    *download = source.Get(source_key, GetOptions{range, source_etag}, sink);
+    pipe.CloseWrite(*download);
+  });
+  PipeSource body(pipe, range.length.value_or(0));
+  auto etag = destination.UploadPart(destination_key, upload_id, part_number, body);
+  pipe.CloseRead();  // if the upload stopped early, the download stops too
+  producer.join();
+  if (!download->ok() && download->code() != Code::kCancelled) return *download;
+  return etag;
+}
+
 }  // namespace
 
 PutOptions DestinationOptions(const ObjectHead& head, const Tags& tags, const CopyOptions& o) {
@@ -53,6 +78,15 @@ Result<std::string> CopyPart(ObjectStore& source, const std::string& source_key,
   if (options.server_side) {
     CopySource src{options.server_side_source_bucket, source_key, source_etag, range};
     return destination.UploadPartCopy(destination_key, upload_id, part_number, src);
+  }
+  if (destination.StreamsParts() && length > 0) {
+    Status download;
+    auto etag = StreamPart(source, source_key, destination, destination_key, upload_id,
+                           part_number, range, source_etag, options, &download);
+    if (etag.ok()) return etag;
+    // The source's own failure (changed, gone, or out of retries) stands; the upload's
+    // is retried from memory, where a failed attempt can be sent again.
+    if (!download.ok() && download.code() != Code::kCancelled) return download;
   }
   BudgetHold hold(options.budget, length);
   PooledSink sink(BufferPool::Shared(), length);

@@ -58,8 +58,10 @@ struct CopyResult {
 PutOptions DestinationOptions(const ObjectHead& head, const Tags& tags, const CopyOptions& options);
 
 // Copies one part (range.length must be set) of source_etag's version into an upload:
-// UploadPartCopy when options.server_side, else a ranged GET with If-Match held in
-// memory (under options.budget) and an UploadPart. Returns the part's ETag.
+// UploadPartCopy when options.server_side; else a ranged GET with If-Match and an
+// UploadPart: streamed from the GET into the upload when the destination StreamsParts()
+// (a 2 MiB pipe), held in memory otherwise (under options.budget) and when a streamed
+// upload fails (a streamed body cannot be sent twice). Returns the part's ETag.
 Result<std::string> CopyPart(ObjectStore& source, const std::string& source_key,
                              ObjectStore& destination, const std::string& destination_key,
                              const std::string& upload_id, int part_number, const ByteRange& range,

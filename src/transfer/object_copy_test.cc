@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include "store/memory/memory_store.h"
 
 namespace dth {
@@ -21,6 +23,33 @@ std::string Data(size_t n) {
   for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>((i * 131) ^ (i >> 11));
   return s;
 }
+
+// A destination that takes parts streamed from the download (as an S3 store with chunk
+// signing does), counting how each part came and failing the first streamed ones on
+// request, after reading part of the body.
+class StreamingDestination : public MemoryStore {
+ public:
+  StreamingDestination() : MemoryStore("dst", MultipartOnly()) {}
+  bool StreamsParts() const override { return true; }
+  Result<std::string> UploadPart(const std::string& key, const std::string& upload_id,
+                                 int part_number, ByteSource& body) override {
+    if (body.replayable()) {
+      ++from_memory;
+    } else {
+      ++streamed;
+      if (fail_streamed.fetch_sub(1) > 0) {
+        char buf[1000];
+        (void)body.Read(buf, sizeof buf);
+        return Status(Code::kTransient, "injected: connection reset during a streamed part");
+      }
+    }
+    return MemoryStore::UploadPart(key, upload_id, part_number, body);
+  }
+
+  std::atomic<int> streamed{0};
+  std::atomic<int> from_memory{0};
+  std::atomic<int> fail_streamed{0};
+};
 
 TEST(ObjectCopyTest, SmallObjectWithMetadataAndTags) {
   MemoryStore src("src"), dst("dst");
@@ -126,6 +155,56 @@ TEST(ObjectCopyTest, SourceChangedMidCopyIsRefused) {
   StringSink sink;
   Status st = src.Get("obj", GetOptions{std::nullopt, head->info.etag}, sink);
   EXPECT_EQ(st.code(), Code::kPreconditionFailed);
+}
+
+TEST(ObjectCopyTest, PartsStreamFromTheDownloadWhenTheDestinationTakesThem) {
+  MemoryStore src("src");
+  StreamingDestination dst;
+  std::string data = Data(23 * kMiB + 123);
+  ASSERT_TRUE(PutString(src, "big", data).ok());
+  CopyOptions options;
+  options.multipart_threshold = 8 * kMiB;
+  options.part_size = 5 * kMiB;
+  options.part_concurrency = 3;
+  auto r = CopyObject(src, "big", dst, "big", options);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->parts_sent, 5);
+  EXPECT_EQ(dst.streamed.load(), 5);
+  EXPECT_EQ(dst.from_memory.load(), 0);
+  EXPECT_TRUE(*GetString(dst, "big") == data);
+}
+
+TEST(ObjectCopyTest, AStreamedPartThatFailsIsSentAgainFromMemory) {
+  MemoryStore src("src");
+  StreamingDestination dst;
+  dst.fail_streamed = 2;
+  std::string data = Data(12 * kMiB);
+  ASSERT_TRUE(PutString(src, "big", data).ok());
+  CopyOptions options;
+  options.multipart_threshold = 8 * kMiB;
+  options.part_size = 5 * kMiB;
+  options.part_concurrency = 1;
+  auto r = CopyObject(src, "big", dst, "big", options);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(dst.streamed.load(), 3);
+  EXPECT_EQ(dst.from_memory.load(), 2);  // the two failed parts, resent whole
+  EXPECT_TRUE(*GetString(dst, "big") == data);
+}
+
+TEST(ObjectCopyTest, ASourceChangedUnderAStreamedPartIsNotResent) {
+  MemoryStore src("src");
+  StreamingDestination dst;
+  ASSERT_TRUE(PutString(src, "big", Data(6 * kMiB)).ok());
+  auto old_head = src.Head("big");
+  ASSERT_TRUE(old_head.ok());
+  ASSERT_TRUE(PutString(src, "big", Data(6 * kMiB + 1)).ok());
+  auto upload = dst.CreateMultipartUpload("big", {});
+  ASSERT_TRUE(upload.ok());
+  auto part = CopyPart(src, "big", dst, "big", *upload, 1, ByteRange{0, 5 * kMiB},
+                       old_head->info.etag, CopyOptions{});
+  ASSERT_FALSE(part.ok());
+  EXPECT_EQ(part.status().code(), Code::kPreconditionFailed) << part.status().message();
+  EXPECT_EQ(dst.from_memory.load(), 0);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "core/hash.h"
+#include "sigv4/chunked_payload.h"
 #include "sigv4/signer.h"
 #include "sigv4/uri_encode.h"
 #include "store/s3/s3_xml.h"
@@ -32,6 +33,19 @@ Result<std::string> PayloadHash(const S3Request& request, PayloadSigning signing
   if (signing == PayloadSigning::kUnsigned) return std::string("UNSIGNED-PAYLOAD");
   DTH_ASSIGN_OR_RETURN(std::string sha256, DigestSource(*request.body, Hasher::Algorithm::kSha256));
   return HexEncode(sha256);
+}
+
+// The headers of an aws-chunked body: its decoded length, and aws-chunked as the first
+// Content-Encoding (before the object's own, which the server stores).
+void AddChunkedHeaders(uint64_t decoded_length, HttpHeaders* headers) {
+  headers->emplace_back("x-amz-decoded-content-length", std::to_string(decoded_length));
+  for (auto& [name, value] : *headers) {
+    if (EqualsIgnoreCase(name, "Content-Encoding")) {
+      value = "aws-chunked," + value;
+      return;
+    }
+  }
+  headers->emplace_back("Content-Encoding", "aws-chunked");
 }
 
 }  // namespace
@@ -128,12 +142,28 @@ Result<HttpResponse> S3Client::ExecuteOnce(const S3Request& request) const {
   http.sink = request.sink;
   http.on_response_start = request.on_response_start;
   if (config_.requester_pays) http.headers.emplace_back("x-amz-request-payer", "requester");
+  std::optional<AwsChunkedSource> chunked;  // the framed body of a chunked_signing request
+  const bool chunk = request.chunked_signing && request.body != nullptr;
+  if (chunk) {
+    if (config_.credentials.anonymous)
+      return InvalidArgument(request.operation + " " + Describe(request.key) +
+                             ": a chunk-signed upload needs credentials");
+    AddChunkedHeaders(request.body->size(), &http.headers);
+  }
   if (!config_.credentials.anonymous) {
-    DTH_ASSIGN_OR_RETURN(std::string payload_hash, PayloadHash(
-        request, request.sign_body ? PayloadSigning::kSigned : config_.payload_signing));
+    std::string payload_hash = kStreamingPayload;
+    if (!chunk) {
+      DTH_ASSIGN_OR_RETURN(payload_hash, PayloadHash(request, request.sign_body
+                                                                  ? PayloadSigning::kSigned
+                                                                  : config_.payload_signing));
+    }
     SignedHeaders signed_headers =
         SignRequest(Signable(request, target, http.headers, payload_hash), Keys(), SigningOptions(),
                     std::chrono::system_clock::now());
+    if (chunk) {
+      chunked.emplace(*request.body, ChunkSigner(Keys(), SigningOptions(), signed_headers));
+      http.body = &*chunked;
+    }
     for (auto& h : signed_headers.headers) http.headers.push_back(std::move(h));
   }
   auto sent = http_->Send(http);

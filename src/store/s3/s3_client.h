@@ -56,6 +56,9 @@ struct S3Request {
   std::function<Status(int, const HttpHeaders&)> on_response_start;
   bool no_bucket = false;  // service-level (ListBuckets) or CreateBucket on the root
   bool sign_body = false;  // sign the body's SHA-256 whatever config.payload_signing says
+  // Send the body aws-chunked, each chunk signed (STREAMING-AWS4-HMAC-SHA256-PAYLOAD):
+  // the body is read once, front to back, with no pre-pass. Needs credentials.
+  bool chunked_signing = false;
 };
 
 class S3Client {

@@ -1,5 +1,7 @@
 #include "store/s3/s3_store.h"
 
+#include <spdlog/spdlog.h>
+
 #include "core/hash.h"
 #include "sigv4/uri_encode.h"
 #include "store/s3/s3_xml.h"
@@ -168,7 +170,46 @@ Result<std::string> S3Store::SendWithMd5(S3Request request, ByteSource& body) {
   return etag;
 }
 
+bool S3Store::StreamsParts() const {
+  return client_.config().body_checksum == BodyChecksum::kSha256 &&
+         !client_.config().credentials.anonymous && !chunked_refused_.load();
+}
+
+namespace {
+
+// Whether an answer to a chunk-signed upload says the server does not take them (a
+// server without aws-chunked support sees a malformed body or a payload hash it cannot
+// check), as opposed to a failure any upload could meet.
+bool RefusesChunked(const Status& st) {
+  const int http = st.http_status();
+  return http == 400 || http == 411 || http == 501 ||
+         (http == 403 && st.server_code() == "SignatureDoesNotMatch");
+}
+
+}  // namespace
+
+Result<std::string> S3Store::SendStreamed(S3Request request, ByteSource& body) {
+  if (!StreamsParts())
+    return Status(Code::kNotSupported,
+                  request.operation + " " + client_.Describe(request.key) +
+                      ": a streamed body needs chunk-signed uploads (--body-checksum sha256, "
+                      "credentials, and a server that takes them)");
+  request.chunked_signing = true;
+  request.body = &body;
+  auto resp = client_.ExecuteOnce(request);
+  if (!resp.ok()) {
+    if (RefusesChunked(resp.status()) && !chunked_refused_.exchange(true)) {
+      spdlog::info("{}: the server refused a chunk-signed upload ({}); parts go from memory "
+                   "from now on", client_.Describe(), resp.status().message());
+    }
+    return resp.status();
+  }
+  const std::string* etag_header = resp->Header("ETag");
+  return etag_header ? StripQuotes(*etag_header) : std::string();
+}
+
 Result<std::string> S3Store::SendData(S3Request request, ByteSource& body) {
+  if (!body.replayable()) return SendStreamed(std::move(request), body);
   if (client_.config().body_checksum == BodyChecksum::kMd5) return SendWithMd5(std::move(request), body);
   request.sign_body = true;
   request.body = &body;

@@ -4,9 +4,13 @@
 // store's ETag is an MD5. GETs that fail mid-stream resume from the byte reached,
 // pinned to the first answer's ETag (If-Match), so a body is never stitched from
 // two versions of an object.
-// Thread-safety: safe for concurrent use; all state is immutable after construction.
+// A body that can be read only once (streamed from a download) is sent aws-chunked,
+// every chunk signed, when the store protects bodies with SHA-256 (the default).
+// Thread-safety: safe for concurrent use; the only state that changes after construction
+// is an atomic flag set when the server refuses a chunk-signed upload.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -43,6 +47,7 @@ class S3Store : public ObjectStore {
                                             const PutOptions& options) override;
   Result<std::string> UploadPart(const std::string& key, const std::string& upload_id,
                                  int part_number, ByteSource& body) override;
+  bool StreamsParts() const override;
   Result<std::string> UploadPartCopy(const std::string& key, const std::string& upload_id,
                                      int part_number, const CopySource& source) override;
   Result<std::vector<PartInfo>> ListParts(const std::string& key,
@@ -60,6 +65,9 @@ class S3Store : public ObjectStore {
   Result<std::string> SendWithMd5(S3Request request, ByteSource& body);
   // An object's or part's bytes, protected as config().body_checksum says.
   Result<std::string> SendData(S3Request request, ByteSource& body);
+  // A body that can be read once: chunk-signed, in one attempt (a retry could not
+  // resend it; the caller retries with the bytes from the source).
+  Result<std::string> SendStreamed(S3Request request, ByteSource& body);
   std::string CopySourceHeader(const CopySource& source) const;
   // Refuses keys S3 cannot take, and keys this store's features say it cannot hold.
   Status CheckKey(const std::string& operation, const std::string& key) const;
@@ -68,6 +76,7 @@ class S3Store : public ObjectStore {
 
   S3Client client_;
   StoreFeatures features_;
+  std::atomic<bool> chunked_refused_{false};  // the server answered a chunked upload with 4xx
 };
 
 // The S3 ETag of a multipart object made of parts: md5(concat(part md5s))-N, or ""
