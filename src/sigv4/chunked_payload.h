@@ -18,7 +18,7 @@
 namespace dth {
 
 inline constexpr char kStreamingPayload[] = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
-inline constexpr size_t kDefaultChunkSize = 128 * 1024;  // AWS asks for >= 8 KiB; 64 KiB+ is best
+inline constexpr size_t kDefaultChunkSize = 1024 * 1024;  // AWS asks for >= 8 KiB
 
 // Chains the chunk signatures of one request from its seed signature.
 class ChunkSigner {

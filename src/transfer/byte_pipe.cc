@@ -7,13 +7,17 @@ namespace dth {
 Status BytePipe::Write(std::string_view data) {
   std::unique_lock<std::mutex> lock(mu_);
   while (!data.empty()) {
-    changed_.wait(lock, [&] { return read_closed_ || buffered_ < capacity_; });
+    if (!read_closed_ && buffered_ >= capacity_) {
+      writer_waiting_ = true;
+      writable_.wait(lock, [&] { return read_closed_ || buffered_ < capacity_; });
+      writer_waiting_ = false;
+    }
     if (read_closed_) return Status(Code::kCancelled, "the reading side of the transfer stopped");
     size_t take = std::min(data.size(), capacity_ - buffered_);
     chunks_.emplace_back(data.substr(0, take));
     buffered_ += take;
     data.remove_prefix(take);
-    changed_.notify_all();
+    if (reader_wants_ != 0 && buffered_ >= reader_wants_) readable_.notify_one();
   }
   return Status::Ok();
 }
@@ -22,12 +26,17 @@ void BytePipe::CloseWrite(Status final) {
   std::lock_guard<std::mutex> lock(mu_);
   write_closed_ = true;
   write_status_ = std::move(final);
-  changed_.notify_all();
+  readable_.notify_all();
 }
 
 Result<size_t> BytePipe::Read(char* buf, size_t n) {
   std::unique_lock<std::mutex> lock(mu_);
-  changed_.wait(lock, [&] { return write_closed_ || buffered_ > 0; });
+  const size_t want = std::max<size_t>(1, std::min(n, wake_bytes()));
+  if (!write_closed_ && buffered_ < want) {
+    reader_wants_ = want;
+    readable_.wait(lock, [&] { return write_closed_ || buffered_ >= want; });
+    reader_wants_ = 0;
+  }
   if (buffered_ == 0) {
     if (!write_status_.ok()) return write_status_;
     return size_t{0};
@@ -45,14 +54,14 @@ Result<size_t> BytePipe::Read(char* buf, size_t n) {
     }
   }
   buffered_ -= done;
-  changed_.notify_all();
+  if (writer_waiting_ && capacity_ - buffered_ >= wake_bytes()) writable_.notify_one();
   return done;
 }
 
 void BytePipe::CloseRead() {
   std::lock_guard<std::mutex> lock(mu_);
   read_closed_ = true;
-  changed_.notify_all();
+  writable_.notify_all();
 }
 
 Result<size_t> PipeSource::Read(char* buf, size_t n) {

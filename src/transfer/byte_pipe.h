@@ -29,8 +29,16 @@ class BytePipe {
   void CloseRead();
 
  private:
+  // A waiting side is woken only once the other has made enough progress for it (a
+  // reader: the bytes it asked for, up to a quarter of the capacity; a writer: a quarter
+  // of the capacity free), not for every small write or read.
+  size_t wake_bytes() const { return capacity_ / 4 == 0 ? 1 : capacity_ / 4; }
+
   std::mutex mu_;
-  std::condition_variable changed_;
+  std::condition_variable readable_;
+  std::condition_variable writable_;
+  size_t reader_wants_ = 0;  // bytes the waiting reader waits for; 0 = not waiting
+  bool writer_waiting_ = false;
   std::deque<std::string> chunks_;  // data in order; the front is read from front_offset_
   size_t front_offset_ = 0;
   size_t buffered_ = 0;  // bytes in chunks_ not yet read
