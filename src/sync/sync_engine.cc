@@ -1,9 +1,13 @@
 #include "sync/sync_engine.h"
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <thread>
 
 #include <spdlog/spdlog.h>
+
+#include "sync/record_cursor.h"
 
 namespace dth {
 namespace {
@@ -31,11 +35,24 @@ Result<FinderTotals> SyncEngine::Plan(bool enqueue,
   FinderOptions finder = options_.finder;
   StateStore& state = stores_.state;
   const std::string task = options_.task_id;
-  finder.recorded_etag = [&state, task](const std::string& key) -> std::optional<RecordedTransfer> {
-    auto record = state.GetObject(task, key);
-    if (!record.ok()) return std::nullopt;  // no record (or unreadable: compare by size)
-    if (record->status == ObjectStatus::kSkipped) return std::nullopt;
-    return RecordedTransfer{record->source_etag, record->status == ObjectStatus::kDone};
+  // Each finder thread walks its keys in order: it reads the records a page at a time
+  // through a cursor of its own (thread_local, tagged with this Plan call).
+  static std::atomic<uint64_t> plans{0};
+  const uint64_t plan_id = ++plans;
+  finder.recorded_etag = [&state, task, plan_id](const std::string& key)
+      -> std::optional<RecordedTransfer> {
+    thread_local uint64_t cursor_plan = 0;
+    thread_local std::unique_ptr<RecordCursor> cursor;
+    if (cursor_plan != plan_id) {
+      cursor = std::make_unique<RecordCursor>(state, task);
+      cursor_plan = plan_id;
+    }
+    auto record = cursor->Find(key);
+    // No record (or unreadable: compare by size).
+    if (!record.ok() || !record->has_value()) return std::nullopt;
+    const ObjectRecord& r = **record;
+    if (r.status == ObjectStatus::kSkipped) return std::nullopt;
+    return RecordedTransfer{r.source_etag, r.status == ObjectStatus::kDone};
   };
   // A re-run lists both sides as parallel key ranges, split where last time's records
   // divide evenly (a plan that is printed stays in one ordered listing).
