@@ -2,6 +2,7 @@
 
 #include <pugixml.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <sstream>
@@ -52,23 +53,70 @@ std::string StripQuotes(std::string_view etag) {
   return std::string(etag);
 }
 
+namespace {
+
+// Reads exactly `digits` decimal digits at text[*pos].
+bool ReadDigits(std::string_view text, size_t* pos, size_t digits, int* out) {
+  if (*pos + digits > text.size()) return false;
+  int value = 0;
+  for (size_t i = 0; i < digits; ++i) {
+    char c = text[*pos + i];
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  *pos += digits;
+  *out = value;
+  return true;
+}
+
+bool Expect(std::string_view text, size_t* pos, char c) {
+  if (*pos >= text.size() || text[*pos] != c) return false;
+  ++*pos;
+  return true;
+}
+
+}  // namespace
+
+// "2026-11-21T14:19:03.123Z" (fraction optional; "+hh:mm" in place of "Z" accepted). Hand-parsed: a listing parses one per
+// object, and sscanf was a visible share of a no-op re-run's CPU time.
 bool ParseIsoTime(std::string_view text, TimePoint* out) {
-  std::tm tm{};
-  int year, mon, day, hour, min;
-  double sec;
-  std::string s(text);
-  if (std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%lfZ", &year, &mon, &day, &hour, &min, &sec) != 6)
+  size_t pos = 0;
+  int year, mon, day, hour, min, sec;
+  if (!ReadDigits(text, &pos, 4, &year) || !Expect(text, &pos, '-') ||
+      !ReadDigits(text, &pos, 2, &mon) || !Expect(text, &pos, '-') ||
+      !ReadDigits(text, &pos, 2, &day) || !Expect(text, &pos, 'T') ||
+      !ReadDigits(text, &pos, 2, &hour) || !Expect(text, &pos, ':') ||
+      !ReadDigits(text, &pos, 2, &min) || !Expect(text, &pos, ':') ||
+      !ReadDigits(text, &pos, 2, &sec))
     return false;
-  tm.tm_year = year - 1900;
-  tm.tm_mon = mon - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = min;
-  tm.tm_sec = static_cast<int>(sec);
-  time_t t = timegm(&tm);
-  if (t == static_cast<time_t>(-1)) return false;
-  *out = std::chrono::system_clock::from_time_t(t) +
-         std::chrono::milliseconds(static_cast<int64_t>((sec - tm.tm_sec) * 1000));
+  int millis = 0;
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    size_t digits = 0;
+    for (; pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; ++pos, ++digits) {
+      if (digits < 3) millis = millis * 10 + (text[pos] - '0');
+    }
+    if (digits == 0) return false;
+    for (; digits < 3; ++digits) millis *= 10;
+  }
+  int offset_minutes = 0;  // a few S3-compatible servers write "+00:00" for "Z"
+  if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+    const int sign = text[pos++] == '-' ? -1 : 1;
+    int oh, om;
+    if (!ReadDigits(text, &pos, 2, &oh) || !Expect(text, &pos, ':') ||
+        !ReadDigits(text, &pos, 2, &om) || oh > 23 || om > 59)
+      return false;
+    offset_minutes = sign * (oh * 60 + om);
+  } else if (!Expect(text, &pos, 'Z')) {
+    return false;
+  }
+  if (pos != text.size()) return false;
+  const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{unsigned(mon)},
+                                         std::chrono::day{unsigned(day)}};
+  if (!date.ok() || hour > 23 || min > 59 || sec > 60) return false;
+  *out = std::chrono::sys_days{date} + std::chrono::hours{hour} + std::chrono::minutes{min} +
+         std::chrono::seconds{sec} + std::chrono::milliseconds{millis} -
+         std::chrono::minutes{offset_minutes};
   return true;
 }
 
