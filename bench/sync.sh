@@ -7,6 +7,7 @@
 #       sync between buckets is server-side, so its row is marked and not compared)
 #   (b) SMALL_COUNT objects (default 2000) of 16 KiB, bucket to bucket, 32 transfers
 #   (c) a re-run with nothing to do over RERUN_COUNT objects (default 10000)
+# A warm-up round of the compared tools comes first and is not counted (WARMUP=0 skips it).
 # Every copy goes to a fresh destination bucket, once the machine is idle. Prints median
 # wall time, CPU time (user+sys), peak RSS, objects/s and the server's CPU time per tool,
 # and each tool's ratio to dth.
@@ -98,7 +99,7 @@ measure() {
   server=-
   [ "$before" != - ] && [ "$after" != - ] && server=$(echo "($after - $before) / $(getconf CLK_TCK)" | bc -l)
   read -r wall user sys rss <"$WORK/t"
-  echo "$name $wall $(echo "$user + $sys" | bc) $rss $objects $server" >>"$WORK/results"
+  echo "$name $wall $(echo "$user + $sys" | bc) $rss $objects $server" >>"$WORK/${RESULTS:-results}"
 }
 
 # Source buckets, filled once by dth from local files.
@@ -157,6 +158,13 @@ run_one() {
 # runs in rounds of its own afterwards: its heavy server-side writes weighed on
 # whichever tool came next.
 TOOLS=(dth rclone rclone-checksum)
+# A warm-up round first, not counted (kept in $WORK/warmup): the server's first big write
+# after the population's tens of thousands of small ones cost it a third more CPU time.
+if [ "${WARMUP:-1}" != 0 ]; then
+  for c in $CASES; do
+    for t in "${TOOLS[@]}"; do RESULTS=warmup run_one "$c" "$t"; done
+  done
+fi
 for r in $(seq 0 $((RUNS - 1))); do
   for c in $CASES; do
     for i in 0 1 2; do
