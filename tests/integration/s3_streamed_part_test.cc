@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "core/hash.h"
+#include "core/retry.h"
 #include "integration/s3_servers.h"
 #include "sigv4/chunked_payload.h"
 #include "store/memory/memory_store.h"
@@ -138,6 +139,35 @@ TEST(StreamedPartRefusedTest, AServerThatRefusesChunkedUploadsGetsSignedPartsFro
   ASSERT_EQ(hashes.size(), 4u);
   EXPECT_EQ(hashes[0], kStreamingPayload);
   for (size_t i = 1; i < hashes.size(); ++i) EXPECT_EQ(hashes[i].size(), 64u) << hashes[i];
+}
+
+TEST(StreamedPartRefusedTest, AStreamedPartCutOffIsSentAgainFromMemoryAndCountedAsARetry) {
+  ProxiedStore dst = MakeProxiedStore(S3Server::kRgw);
+  if (!dst.store) return;
+  FaultAction reset;
+  reset.kind = FaultAction::kResetConnection;
+  dst.proxy->AddRule(FaultRule{"PUT", "partNumber=2&", 1, reset});
+  MemoryStore src("src");
+  const std::string data = Data(12 * kMiB);
+  ASSERT_TRUE(PutString(src, "big", data).ok());
+  CopyOptions options = ThreeParts();
+  options.part_concurrency = 1;
+  const RetryCounts before = s3::S3Client::Retries().Counts();
+
+  auto r = CopyObject(src, "big", *dst.store, "big", options);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  auto got = GetString(*dst.store, "big");
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  EXPECT_TRUE(*got == data);
+  EXPECT_TRUE(dst.store->StreamsParts()) << "a reset is not a refusal";
+  // Parts 1 and 3 streamed; part 2 streamed, cut off, then sent whole and signed.
+  std::vector<std::string> hashes = PartPayloadHashes(*dst.proxy);
+  ASSERT_EQ(hashes.size(), 4u);
+  EXPECT_EQ(hashes[0], kStreamingPayload);
+  EXPECT_EQ(hashes[1], kStreamingPayload);
+  EXPECT_EQ(hashes[2].size(), 64u) << hashes[2];
+  EXPECT_EQ(hashes[3], kStreamingPayload);
+  EXPECT_GE(s3::S3Client::Retries().Counts().transient - before.transient, 1u);
 }
 
 }  // namespace

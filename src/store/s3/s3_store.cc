@@ -198,11 +198,18 @@ Result<std::string> S3Store::SendStreamed(S3Request request, ByteSource& body) {
   request.body = &body;
   auto resp = client_.ExecuteOnce(request);
   if (!resp.ok()) {
-    if (RefusesChunked(resp.status()) && !chunked_refused_.exchange(true)) {
-      spdlog::info("{}: the server refused a chunk-signed upload ({}); parts go from memory "
-                   "from now on", client_.Describe(), resp.status().message());
+    const Status& st = resp.status();
+    if (RefusesChunked(st)) {
+      if (!chunked_refused_.exchange(true)) {
+        spdlog::info("{}: the server refused a chunk-signed upload ({}); parts go from memory "
+                     "from now on", client_.Describe(), st.message());
+      }
+    } else if (st.retryable()) {
+      // The caller sends the bytes again from memory: that is this request's retry.
+      S3Client::Retries().Note(st);
+      spdlog::info("a streamed upload failed, to be sent again from memory: {}", st.message());
     }
-    return resp.status();
+    return st;
   }
   const std::string* etag_header = resp->Header("ETag");
   return etag_header ? StripQuotes(*etag_header) : std::string();
