@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Sync benchmark on a local Ceph RGW: dth sync against rclone sync (defaults, and with
-# --checksum, its recommended S3 mode) and aws s3 sync, in the same run, alternating (each
-# round starting with the next tool; aws after the others), RUNS times each (default 3):
+# --checksum, its recommended S3 mode) and aws s3 sync, in the same run, one case at a time
+# (each populated just before its runs), alternating (each round starting with the next
+# tool; aws after the others), RUNS times each (default 3):
 #   (a) one BIG_MIB object (default 1024) bucket to bucket through the client (dth and
 #       rclone reach the destination through a second spelling of the endpoint; aws s3
 #       sync between buckets is server-side, so its row is marked and not compared)
 #   (b) SMALL_COUNT objects (default 2000) of 16 KiB, bucket to bucket, 32 transfers
 #   (c) a re-run with nothing to do over RERUN_COUNT objects (default 10000)
-# A warm-up round of the compared tools comes first and is not counted (WARMUP=0 skips it).
+# Each case starts with a warm-up round of the compared tools, not counted (WARMUP=0 skips it).
 # Every copy goes to a fresh destination bucket, once the machine is idle. Prints median
 # wall time, CPU time (user+sys), peak RSS, objects/s and the server's CPU time per tool,
 # and each tool's ratio to dth.
@@ -116,8 +117,9 @@ populate() {  # BUCKET COUNT SIZE_BYTES
   rm -rf "$dir"
 }
 SRC_BIG=bench-$RUN_ID-big SRC_SMALL=bench-$RUN_ID-small SRC_MANY=bench-$RUN_ID-many
-for c in $CASES; do
-  case $c in
+# populate_case CASE: the case's source (and for (c) each tool's synced destination).
+populate_case() {
+  case $1 in
     a) mb "$SRC_BIG"; head -c $((BIG_MIB << 20)) /dev/urandom >"$WORK/big.bin"
        "$DTH" --endpoint "$RGW_ENDPOINT" -q cp "$WORK/big.bin" "s3://$SRC_BIG/big.bin"; rm "$WORK/big.bin" ;;
     b) populate "$SRC_SMALL" "$SMALL_COUNT" 16384 ;;
@@ -129,7 +131,7 @@ for c in $CASES; do
        rclone sync --transfers 32 --checksum "A:$SRC_MANY" "B:$RERUN_RCLONE"
        "${AWS[@]}" s3 sync --quiet "s3://$SRC_MANY/" "s3://$RERUN_AWS/" ;;
   esac
-done
+}
 
 DTH_SYNC=("$DTH" --endpoint "$RGW_ENDPOINT" "${DTH_LOG:--q}" sync --dst-endpoint "$ALT_ENDPOINT")
 # run_one CASE TOOL: one measured run.
@@ -152,28 +154,25 @@ run_one() {
     c/aws) measure "c-rerun/aws" "$RERUN_COUNT" "${AWS[@]}" s3 sync --quiet "s3://$SRC_MANY/" "s3://$RERUN_AWS/" ;;
   esac
 }
-# The compared tools take turns at going first (round r starts with tool r mod 3): the
-# first writes after thousands of small ones cost the server more, and that must not
-# always land on the same tool. aws s3 (server-side for (a) and (b), so not compared)
-# runs in rounds of its own afterwards: its heavy server-side writes weighed on
-# whichever tool came next.
+# One case at a time, each populated just before its runs: a case's runs are not slowed by
+# the objects later cases write (the 40,000 small writes of (c)'s population made RGW's
+# small PUTs and big writes cost it more CPU time, on the cores the clients share).
+# Per case: a warm-up round of the compared tools, not counted (kept in $WORK/warmup;
+# WARMUP=0 skips it), then RUNS rounds in which the compared tools take turns at going
+# first (round r starts with tool r mod 3), then aws s3's runs (server-side for (a) and
+# (b), so not compared): its heavy server-side writes weighed on whichever tool came next.
 TOOLS=(dth rclone rclone-checksum)
-# A warm-up round first, not counted (kept in $WORK/warmup): the server's first big write
-# after the population's tens of thousands of small ones cost it a third more CPU time.
-if [ "${WARMUP:-1}" != 0 ]; then
-  for c in $CASES; do
+for c in $CASES; do
+  populate_case "$c"
+  if [ "${WARMUP:-1}" != 0 ]; then
     for t in "${TOOLS[@]}"; do RESULTS=warmup run_one "$c" "$t"; done
-  done
-fi
-for r in $(seq 0 $((RUNS - 1))); do
-  for c in $CASES; do
+  fi
+  for r in $(seq 0 $((RUNS - 1))); do
     for i in 0 1 2; do
       run_one "$c" "${TOOLS[$(((r + i) % 3))]}"
     done
   done
-done
-for _ in $(seq "$RUNS"); do
-  for c in $CASES; do run_one "$c" aws; done
+  for _ in $(seq "$RUNS"); do run_one "$c" aws; done
 done
 
 # median CASE FIELD: the median of column FIELD (2 wall, 3 cpu, 4 rss KiB) for CASE.
