@@ -49,6 +49,11 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+# Case (a) writes BIG_MIB per run (a warm-up round, RUNS rounds of three tools, RUNS aws
+# runs, the source), and RGW's garbage collector frees nothing for 2 hours: size the OSD's
+# sparse file to hold it all, with room to spare (a full OSD makes clients hang).
+need_gb=$(( (4 + 4 * RUNS) * BIG_MIB / 1024 * 3 / 2 + 10 ))
+export RGW_OSD_SIZE_GB=${RGW_OSD_SIZE_GB:-$(( need_gb > 40 ? need_gb : 40 ))}
 bench_rgw_start
 export DTH_STATE_DIR="$WORK/state"
 AWS=(aws --endpoint-url "$RGW_ENDPOINT")

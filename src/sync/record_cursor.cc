@@ -14,13 +14,13 @@ Result<std::optional<ObjectRecord>> RecordCursor::FindAlone(const std::string& k
   return record.status();
 }
 
-Status RecordCursor::Load(const std::string& start_after) {
+Status RecordCursor::Load(std::string start_after) {
   ++queries_;
   DTH_ASSIGN_OR_RETURN(ObjectPage page,
                        state_.ListObjects(ObjectQuery{task_id_, std::nullopt, start_after, page_size_}));
   page_ = std::move(page.records);
   final_ = page.next_start_after.empty();
-  after_ = start_after;
+  after_ = std::move(start_after);
   pos_ = 0;
   loaded_ = true;
   return Status::Ok();

@@ -28,7 +28,7 @@ class RecordCursor {
 
  private:
   Result<std::optional<ObjectRecord>> FindAlone(const std::string& key);
-  Status Load(const std::string& start_after);
+  Status Load(std::string start_after);  // by value: it may be a key of the page it replaces
 
   StateStore& state_;
   std::string task_id_;

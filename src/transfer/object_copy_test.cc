@@ -18,6 +18,15 @@ StoreFeatures MultipartOnly() {
   return f;
 }
 
+// Multipart above 8 MiB, in 5 MiB parts, `concurrency` at a time.
+CopyOptions FiveMiBParts(int concurrency) {
+  CopyOptions options;
+  options.multipart_threshold = 8 * kMiB;
+  options.part_size = 5 * kMiB;
+  options.part_concurrency = concurrency;
+  return options;
+}
+
 std::string Data(size_t n) {
   std::string s(n, '\0');
   for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>((i * 131) ^ (i >> 11));
@@ -75,10 +84,7 @@ TEST(ObjectCopyTest, MultipartInParallelKeepsPartOrder) {
   MemoryStore src("src"), dst("dst", MultipartOnly());
   std::string data = Data(23 * kMiB + 123);
   ASSERT_TRUE(PutString(src, "big", data).ok());
-  CopyOptions options;
-  options.multipart_threshold = 8 * kMiB;
-  options.part_size = 5 * kMiB;
-  options.part_concurrency = 3;
+  CopyOptions options = FiveMiBParts(3);
   uint64_t last_progress = 0;
   std::mutex mu;
   options.on_progress = [&](uint64_t done, uint64_t) {
@@ -162,10 +168,7 @@ TEST(ObjectCopyTest, PartsStreamFromTheDownloadWhenTheDestinationTakesThem) {
   StreamingDestination dst;
   std::string data = Data(23 * kMiB + 123);
   ASSERT_TRUE(PutString(src, "big", data).ok());
-  CopyOptions options;
-  options.multipart_threshold = 8 * kMiB;
-  options.part_size = 5 * kMiB;
-  options.part_concurrency = 3;
+  CopyOptions options = FiveMiBParts(3);
   auto r = CopyObject(src, "big", dst, "big", options);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->parts_sent, 5);
@@ -180,10 +183,7 @@ TEST(ObjectCopyTest, AStreamedPartThatFailsIsSentAgainFromMemory) {
   dst.fail_streamed = 2;
   std::string data = Data(12 * kMiB);
   ASSERT_TRUE(PutString(src, "big", data).ok());
-  CopyOptions options;
-  options.multipart_threshold = 8 * kMiB;
-  options.part_size = 5 * kMiB;
-  options.part_concurrency = 1;
+  CopyOptions options = FiveMiBParts(1);
   auto r = CopyObject(src, "big", dst, "big", options);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(dst.streamed.load(), 3);

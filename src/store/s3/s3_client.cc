@@ -35,16 +35,9 @@ Result<std::string> PayloadHash(const S3Request& request, PayloadSigning signing
   return HexEncode(sha256);
 }
 
-// The headers of an aws-chunked body: its decoded length, and aws-chunked as the first
-// Content-Encoding (before the object's own, which the server stores).
+// The headers of an aws-chunked body: its decoded length and its encoding.
 void AddChunkedHeaders(uint64_t decoded_length, HttpHeaders* headers) {
   headers->emplace_back("x-amz-decoded-content-length", std::to_string(decoded_length));
-  for (auto& [name, value] : *headers) {
-    if (EqualsIgnoreCase(name, "Content-Encoding")) {
-      value = "aws-chunked," + value;
-      return;
-    }
-  }
   headers->emplace_back("Content-Encoding", "aws-chunked");
 }
 

@@ -231,6 +231,12 @@ Result<std::string> S3Store::Put(const std::string& key, ByteSource& body,
     return InvalidArgument("PutObject " + client_.Describe(key) + ": " + std::to_string(body.size()) +
                            " bytes is over the single-PUT limit; use multipart");
   DTH_RETURN_IF_ERROR(CheckKey("PutObject", key));
+  // Only parts are sent chunk-signed: RGW and s3rver keep a PutObject's "Content-Encoding:
+  // aws-chunked" as the object's own encoding (AWS drops it), which would corrupt it.
+  if (!body.replayable())
+    return Status(Code::kNotSupported, "PutObject " + client_.Describe(key) +
+                                           ": a body that can be read only once is sent as "
+                                           "multipart parts, not in one PUT");
   S3Request r{"PutObject", "PUT", key};
   r.headers = PutHeaders(options);
   return SendData(std::move(r), body);

@@ -4,8 +4,10 @@
 // store's ETag is an MD5. GETs that fail mid-stream resume from the byte reached,
 // pinned to the first answer's ETag (If-Match), so a body is never stitched from
 // two versions of an object.
-// A body that can be read only once (streamed from a download) is sent aws-chunked,
-// every chunk signed, when the store protects bodies with SHA-256 (the default).
+// A part whose body can be read only once (streamed from a download) is sent
+// aws-chunked, every chunk signed, when the store protects bodies with SHA-256 (the
+// default). PutObject refuses such a body: RGW and s3rver would keep "aws-chunked" as
+// the object's Content-Encoding.
 // Thread-safety: safe for concurrent use; the only state that changes after construction
 // is an atomic flag set when the server refuses a chunk-signed upload.
 #pragma once
