@@ -14,6 +14,11 @@ bool IsValidBucketName(const std::string& bucket) {
   return true;
 }
 
+std::string SyncPrefix(const std::string& key) {
+  if (key.empty() || key.back() == '/') return key;
+  return key + "/";
+}
+
 Result<Location> ParseLocation(const std::string& text) {
   Location loc;
   loc.original = text;

@@ -20,6 +20,10 @@ struct Location {
 
 Result<Location> ParseLocation(const std::string& text);
 
+// The key prefix a sync uses for an S3 location's key: "" stays "", anything else names a
+// folder and ends in exactly one '/' ("data" and "data/" are both "data/").
+std::string SyncPrefix(const std::string& key);
+
 // Bucket names as S3 allows them, loosely (legacy upper-case and '_' accepted; other
 // providers are laxer): 3..63 (255 legacy) of [A-Za-z0-9._-], starting alphanumeric.
 bool IsValidBucketName(const std::string& bucket);

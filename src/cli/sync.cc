@@ -2,6 +2,8 @@
 // `dth finder` and `dth worker`: the same engine as separate processes sharing a store.
 #include <unistd.h>
 
+#include <atomic>
+
 #include <csignal>
 #include <optional>
 
@@ -14,17 +16,26 @@ namespace dth::cli {
 namespace {
 
 std::atomic<SyncEngine*> g_running{nullptr};
+std::atomic<int> g_interrupts{0};
+
+constexpr int kInterruptedExit = 130;  // 128 + SIGINT, as shells report it
 
 void OnInterrupt(int) {
-  // First Ctrl-C: finish the jobs in hand and stop (their leases lapse for the next run).
+  // First Ctrl-C (or SIGTERM): take no new job, stop multipart copies at a part boundary,
+  // then print the summary. A second one ends the process now.
+  if (g_interrupts.fetch_add(1) > 0) ::_exit(kInterruptedExit);
+  static const char kMessage[] =
+      "\ndth: stopping at a resumable point (parts in flight finish); press Ctrl-C again to "
+      "quit now\n";
+  (void)!::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
   if (SyncEngine* engine = g_running.load()) engine->Stop();
-  std::signal(SIGINT, SIG_DFL);  // a second one ends the process at once
 }
 
 // Installs the interrupt handler for the engine's lifetime.
 class InterruptScope {
  public:
   explicit InterruptScope(SyncEngine& engine) {
+    g_interrupts = 0;
     g_running = &engine;
     std::signal(SIGINT, OnInterrupt);
     std::signal(SIGTERM, OnInterrupt);
@@ -48,7 +59,13 @@ int Finish(const OpenedTask& task, const SyncArgs& args, const GlobalOptions& g,
   } else if (!g.quiet || !report.ok()) {
     PrintReport(stdout, task.spec.task_id, report);
   }
+  if (report.interrupted) return kInterruptedExit;
   return report.ok() ? 0 : 1;
+}
+
+// Holds the task for the command's lifetime (see state/task_lock.h).
+Result<std::unique_ptr<TaskLock>> Lock(OpenedTask& task, TaskLockMode mode) {
+  return task.state->LockTask(task.spec.task_id, mode);
 }
 
 int DryRun(OpenedTask& task, const SyncArgs& args, const GlobalOptions& g) {
@@ -72,6 +89,9 @@ int RunSync(const SyncArgs& args, const GlobalOptions& g) {
   auto task = OpenTask(args, g);
   if (!task.ok()) return ReportError(task.status());
   if (args.dry_run) return DryRun(*task, args, g);
+  if (int code = DeadLetterCommand(*task, args); code >= 0) return code;
+  auto lock = Lock(*task, TaskLockMode::kExclusive);
+  if (!lock.ok()) return ReportError(lock.status());
   SyncEngine engine(SyncStores{*task->source, *task->destination, *task->queue, *task->state},
                     task->options);
   InterruptScope interrupt(engine);
@@ -89,25 +109,35 @@ int RunFinder(const SyncArgs& args, const GlobalOptions& g) {
   auto task = OpenTask(args, g);
   if (!task.ok()) return ReportError(task.status());
   if (args.dry_run) return DryRun(*task, args, g);
+  auto lock = Lock(*task, TaskLockMode::kShared);
+  if (!lock.ok()) return ReportError(lock.status());
   SyncEngine engine(SyncStores{*task->source, *task->destination, *task->queue, *task->state},
                     task->options);
+  InterruptScope interrupt(engine);
   auto plan = engine.Plan(/*enqueue=*/true, nullptr);
   if (!plan.ok()) return ReportError(plan.status());
-  SyncReport report;
-  report.plan = *plan;
+  auto report = engine.Report(TimePoint{});
+  if (!report.ok()) return ReportError(report.status());
+  report->plan = *plan;
+  report->failures.clear();  // the finder reports its plan, not the task's past failures
+  report->failures_total = 0;
   if (args.json) {
-    std::printf("%s\n", ReportJson(task->spec.task_id, report, false).c_str());
-  } else if (!g.quiet) {
+    std::printf("%s\n", ReportJson(task->spec.task_id, *report, false).c_str());
+  } else if (!g.quiet || !report->ok()) {
     PrintPlan(stdout, *plan, false);
+    const std::string deletes = DeletePhaseNote(*report);
+    if (!deletes.empty()) std::printf("%s\n", deletes.c_str());
     std::printf("jobs are queued in %s; run `dth worker` with the same task to copy them\n",
                 task->state_path.c_str());
   }
-  return 0;
+  return report->ok() ? 0 : 1;
 }
 
 int RunWorker(const SyncArgs& args, const GlobalOptions& g) {
   auto task = OpenTask(args, g);
   if (!task.ok()) return ReportError(task.status());
+  auto lock = Lock(*task, TaskLockMode::kShared);
+  if (!lock.ok()) return ReportError(lock.status());
   SyncEngine engine(SyncStores{*task->source, *task->destination, *task->queue, *task->state},
                     task->options);
   InterruptScope interrupt(engine);
@@ -125,6 +155,7 @@ int RunWorker(const SyncArgs& args, const GlobalOptions& g) {
   if (!report.ok()) return ReportError(report.status());
   report->elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
+  report->interrupted = g_interrupts > 0;
   return Finish(*task, args, g, *report);
 }
 
@@ -137,6 +168,7 @@ void AddSyncCommands(CLI::App& app, GlobalOptions& g, int& exit_code) {
   AddSyncFlags(sync, *sync_args, true);
   sync->add_flag("--dry-run", sync_args->dry_run, "Print the plan (copy / delete / skip, with reasons); copy nothing");
   sync->add_flag("--json", sync_args->json, "Print the summary as JSON");
+  AddDeadLetterFlags(sync, *sync_args);
   AddDestinationFlags(sync, g);
   sync->callback([sync_args, &g, &exit_code] { exit_code = RunSync(*sync_args, g); });
 

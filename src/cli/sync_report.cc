@@ -10,8 +10,9 @@ namespace {
 
 std::string Size(uint64_t bytes) { return ProgressLine::FormatBytes(static_cast<double>(bytes)); }
 
-// Keys are arbitrary bytes; a control character would let a key rewrite the terminal.
-std::string Printable(const std::string& key) {
+}  // namespace
+
+std::string PrintableKey(const std::string& key) {
   std::string out;
   for (unsigned char c : key) {
     if (c < 0x20 || c == 0x7f) {
@@ -24,6 +25,8 @@ std::string Printable(const std::string& key) {
   }
   return out;
 }
+
+namespace {
 
 std::string ReasonCounts(const FinderTotals& plan, Action action) {
   std::string out;
@@ -44,7 +47,7 @@ std::string ReasonCounts(const FinderTotals& plan, Action action) {
 void PrintDecision(std::FILE* out, const Decision& d) {
   const ObjectInfo* obj = d.source != nullptr ? d.source : d.destination;
   std::fprintf(out, "%-6s %-17s %s  %s\n", ActionName(d.action), ReasonName(d.reason),
-               Printable(d.key()).c_str(), Size(obj->size).c_str());
+               PrintableKey(d.key()).c_str(), Size(obj->size).c_str());
 }
 
 void PrintPlan(std::FILE* out, const FinderTotals& plan, bool dry_run) {
@@ -85,13 +88,46 @@ void PrintReport(std::FILE* out, const std::string& task_id, const SyncReport& r
                  static_cast<unsigned long long>(report.parts_resumed));
   }
   for (const SyncFailure& f : report.failures) {
-    std::fprintf(out, "failed: %s: %s (%d attempts)\n", Printable(f.key).c_str(), f.error.c_str(),
+    std::fprintf(out, "failed: %s: %s (%d attempts)\n", PrintableKey(f.key).c_str(), f.error.c_str(),
                  f.attempts);
   }
   if (report.failures_total > report.failures.size()) {
-    std::fprintf(out, "failed: ... and %llu more (see the state store)\n",
+    std::fprintf(out, "failed: ... and %llu more (dth sync --dead-letters lists them)\n",
                  static_cast<unsigned long long>(report.failures_total - report.failures.size()));
   }
+  const std::string deletes = DeletePhaseNote(report);
+  if (!deletes.empty()) std::fprintf(out, "%s\n", deletes.c_str());
+  if (report.interrupted) {
+    std::fprintf(out, "interrupted: run the same command again to resume\n");
+  }
+}
+
+std::string DeletePhaseNote(const SyncReport& report) {
+  const std::string n = std::to_string(report.deletes_not_run);
+  switch (report.delete_phase) {
+    case DeletePhase::kRan: return "";
+    case DeletePhase::kRefused:
+      return "deletes refused: " + n + " destination-only keys exceed --max-delete " +
+             std::to_string(report.max_deletes) +
+             "; nothing was deleted (check the prefixes, or raise --max-delete)";
+    case DeletePhase::kSkipped:
+      return "deletes skipped: " + n +
+             " destination-only keys were kept because copies failed (fix them and run again; "
+             "--delete-during deletes without waiting for the copies)";
+    case DeletePhase::kInterrupted:
+      return "deletes not run: " + n + " destination-only keys wait for a run that finishes";
+  }
+  return "";
+}
+
+const char* DeletePhaseName(DeletePhase phase) {
+  switch (phase) {
+    case DeletePhase::kRan: return "ran";
+    case DeletePhase::kRefused: return "refused";
+    case DeletePhase::kSkipped: return "skipped";
+    case DeletePhase::kInterrupted: return "interrupted";
+  }
+  return "?";
 }
 
 std::string ReportJson(const std::string& task_id, const SyncReport& report, bool dry_run) {
@@ -123,6 +159,10 @@ std::string ReportJson(const std::string& task_id, const SyncReport& report, boo
   j["retried_requests"] = {{"throttled", report.retried_requests.throttled},
                            {"server_error", report.retried_requests.server_error},
                            {"network", report.retried_requests.transient}};
+  j["delete_phase"] = {{"status", DeletePhaseName(report.delete_phase)},
+                       {"not_run", report.deletes_not_run},
+                       {"max_deletes", report.max_deletes}};
+  j["interrupted"] = report.interrupted;
   j["elapsed_seconds"] = std::chrono::duration<double>(report.elapsed).count();
   nlohmann::json failures = nlohmann::json::array();
   for (const SyncFailure& f : report.failures) {

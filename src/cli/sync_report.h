@@ -13,12 +13,18 @@
 
 namespace dth::cli {
 
+// Keys are arbitrary bytes; a control character would let a key rewrite the terminal:
+// those are shown as \xNN.
+std::string PrintableKey(const std::string& key);
 // "copy   missing          dir/key  7.0 KiB"
 void PrintDecision(std::FILE* out, const Decision& d);
 // "plan: 6 to copy (60.0 KiB), 2 to delete, 3 to skip (unchanged 3)"
 void PrintPlan(std::FILE* out, const FinderTotals& plan, bool dry_run);
 void PrintReport(std::FILE* out, const std::string& task_id, const SyncReport& report);
 std::string ReportJson(const std::string& task_id, const SyncReport& report, bool dry_run);
+// One line on why the delete phase did not run ("" when it ran).
+std::string DeletePhaseNote(const SyncReport& report);
+const char* DeletePhaseName(DeletePhase phase);  // "ran", "refused", "skipped", ...
 
 // Redraws "objects 12/40  1.2/3.4 GiB  45.1 MiB/s  ETA 30s" about 5 times a second
 // on stderr until destroyed (then clears it).

@@ -58,7 +58,9 @@ Result<Side> ParseSide(const std::string& text, const char* what, bool must_exis
   DTH_ASSIGN_OR_RETURN(Location loc, ParseLocation(text));
   Side side{loc, ""};
   if (loc.kind == Location::Kind::kS3) {
-    side.prefix = loc.key;
+    // A prefix names a folder, as in `aws s3 sync` and rclone: s3://b/data is data/, so
+    // it never reaches data-archive/ and data -> data/ never writes data//key.
+    side.prefix = SyncPrefix(loc.key);
     return side;
   }
   std::error_code ec;
@@ -97,7 +99,11 @@ void AddSyncFlags(CLI::App* cmd, SyncArgs& args, bool with_locations) {
   b.Option("--include", &SyncTaskSpec::include, "Only keys matching this glob (*, ?, **); repeatable")->group(finder);
   b.Option("--exclude", &SyncTaskSpec::exclude, "Skip keys matching this glob; repeatable")->group(finder);
   b.Flag("--delete", &SyncTaskSpec::delete_extra, "Delete destination keys missing at the source")->group(finder);
-  b.Option("--max-delete", &SyncTaskSpec::max_delete, "Refuse to delete more than this many keys")->group(finder);
+  b.Option("--max-delete", &SyncTaskSpec::max_delete,
+           "Delete nothing when more than this many keys would be deleted")->group(finder);
+  b.Flag("--delete-during", &SyncTaskSpec::delete_during,
+         "Delete while copying (default: after every copy succeeded, and not at all when one failed)")
+      ->group(finder);
   b.Flag("--skip-compare", &SyncTaskSpec::skip_compare, "Copy every source object, without comparing")->group(finder);
   b.Flag("--newer", &SyncTaskSpec::newer, "Also copy when the source is newer than the destination")->group(finder);
   b.Flag("--checksum", &SyncTaskSpec::checksum, "Also copy when plain MD5 ETags differ")->group(finder);
@@ -158,7 +164,6 @@ Result<OpenedTask> OpenTask(const SyncArgs& args, const GlobalOptions& g) {
   SyncTaskSpec& spec = task.spec;
   DTH_ASSIGN_OR_RETURN(Side src, ParseSide(spec.source, "source", true));
   DTH_ASSIGN_OR_RETURN(Side dst, ParseSide(spec.destination, "destination", false));
-  if (spec.task_id.empty()) spec.task_id = DefaultTaskId(src.loc.original, dst.loc.original);
   for (char c : spec.task_id) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
       return InvalidArgument("task id '" + spec.task_id + "': use letters, digits, '-', '_' and '.'");
@@ -181,6 +186,17 @@ Result<OpenedTask> OpenTask(const SyncArgs& args, const GlobalOptions& g) {
   dst_conn.anonymous = g.destination.anonymous;
   DTH_ASSIGN_OR_RETURN(task.source, OpenForLocation(src.loc, src_conn, g, src.loc.path, false));
   DTH_ASSIGN_OR_RETURN(task.destination, OpenForLocation(dst.loc, dst_conn, g, dst.loc.path, true));
+  if (spec.task_id.empty()) {
+    auto where = [](const Location& loc, const ConnectionOptions& conn, const ObjectStore& store) {
+      if (loc.kind != Location::Kind::kS3) return std::string("local");
+      return (conn.provider.empty() ? std::string(conn.endpoint.empty() ? "aws" : "s3")
+                                    : conn.provider) +
+             "|" + StoreLocation(store);
+    };
+    spec.task_id = DefaultTaskId(src.loc.original, where(src.loc, src_conn, *task.source),
+                                 dst.loc.original, where(dst.loc, dst_conn, *task.destination));
+  }
+  task.options.task_id = spec.task_id;
   task.options.copy.server_side = src.loc.kind == Location::Kind::kS3 &&
                                   dst.loc.kind == Location::Kind::kS3 &&
                                   task.destination->Features().server_side_copy &&

@@ -22,6 +22,8 @@ struct SyncArgs {
   bool dry_run = false;
   bool json = false;
   bool wait = false;      // worker: keep waiting for jobs
+  // sync: dead-letter housekeeping instead of a run.
+  bool list_dead = false, requeue_dead = false, purge_dead = false;
   // Copies each flag that was given from `flags` onto a spec read from a task file.
   std::vector<std::function<void(SyncTaskSpec&)>> apply_given;
 };
@@ -41,6 +43,11 @@ struct OpenedTask {
 };
 
 Result<OpenedTask> OpenTask(const SyncArgs& args, const GlobalOptions& g);
+
+// --dead-letters, --requeue-dead-letters, --purge-dead-letters (cli/sync_dead_letters.cc).
+void AddDeadLetterFlags(CLI::App* cmd, SyncArgs& args);
+// Runs the dead-letter action asked for and returns the exit code; -1 when none was asked.
+int DeadLetterCommand(OpenedTask& task, const SyncArgs& args);
 
 // $DTH_STATE_DIR, else $XDG_STATE_HOME/dth, else ~/.local/state/dth.
 std::string DefaultStateDir();

@@ -14,6 +14,7 @@ const char* CodeName(Code code) {
     case Code::kCorruption: return "Corruption";
     case Code::kIo: return "IoError";
     case Code::kCancelled: return "Cancelled";
+    case Code::kInternal: return "Internal";
     case Code::kThrottled: return "Throttled";
     case Code::kServerError: return "ServerError";
     case Code::kTransient: return "Transient";

@@ -24,6 +24,7 @@ enum class Code {
   kCorruption,          // checksum or digest mismatch, malformed reply
   kIo,                  // local filesystem error
   kCancelled,
+  kInternal,            // a bug: an invariant of dth itself broke
   // Retried with backoff.
   kThrottled,    // 503 SlowDown, 429
   kServerError,  // other 5xx

@@ -85,14 +85,18 @@ Decision Decide(const JoinedPair& pair, const DecideOptions& options) {
   if (options.skip_compare) return Make(pair, Action::kCopy, Reason::kSkipCompare);
   if (dst == nullptr) return Make(pair, Action::kCopy, Reason::kMissing);
   if (src->size != dst->size) return Make(pair, Action::kCopy, Reason::kSizeDiffers);
-  if (options.recorded_etag) {
-    std::optional<RecordedTransfer> recorded = options.recorded_etag(src->key);
-    if (recorded && !recorded->finished) return Make(pair, Action::kCopy, Reason::kUnfinished);
+  std::optional<RecordedTransfer> recorded;
+  if (options.recorded_etag) recorded = options.recorded_etag(src->key);
+  if (recorded) {
+    if (!recorded->finished) return Make(pair, Action::kCopy, Reason::kUnfinished);
     // A source whose version cannot be told never counts as changed.
-    const std::string version = recorded ? SourceVersion(*src) : std::string();
-    if (recorded && !version.empty() && recorded->source_etag != version) {
+    const std::string version = SourceVersion(*src);
+    if (!version.empty() && recorded->source_etag != version) {
       return Make(pair, Action::kCopy, Reason::kSourceChanged);
     }
+  } else if (options.compare_md5_without_record && IsPlainMd5Etag(src->etag) &&
+             IsPlainMd5Etag(dst->etag) && !EqualsIgnoreCase(src->etag, dst->etag)) {
+    return Make(pair, Action::kCopy, Reason::kChecksumDiffers);
   }
   if (options.newer && src->last_modified > dst->last_modified) {
     return Make(pair, Action::kCopy, Reason::kNewer);

@@ -55,6 +55,10 @@ struct DecideOptions {
   bool newer = false;         // also copy when the source is newer than the destination
   bool checksum = false;      // also copy when both ETags are plain MD5s and differ
   bool delete_extra = false;  // delete destination-only keys
+  // With no record of a key (a lost state file, a new task id), same-size objects are
+  // compared by ETag when both are plain MD5s (the caller sets it when both stores'
+  // single-part, unencrypted ETags are MD5s): a same-size rewrite is still caught.
+  bool compare_md5_without_record = false;
   const KeyFilter* filter = nullptr;   // nullptr = everything passes
   RecordedEtagLookup recorded_etag;    // empty = no records
 };

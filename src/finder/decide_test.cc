@@ -126,6 +126,32 @@ TEST(FinderDecideTest, ChecksumModeComparesPlainMd5Only) {
   EXPECT_FALSE(IsPlainMd5Etag("xyz"));
 }
 
+TEST(FinderDecideTest, WithoutARecordPlainMd5EtagsStillCatchASameSizeRewrite) {
+  // The state file was lost (or the task id is new): no record of any key.
+  DecideOptions options;
+  options.recorded_etag = [](const std::string&) -> std::optional<RecordedTransfer> {
+    return std::nullopt;
+  };
+  // Off unless both stores' ETags are MD5s.
+  Expect(Case{Obj("k", 3, kMd5A), Obj("k", 3, kMd5B)}.Run(options), Action::kSkip,
+         Reason::kUnchanged);
+  options.compare_md5_without_record = true;
+  Expect(Case{Obj("k", 3, kMd5A), Obj("k", 3, kMd5B)}.Run(options), Action::kCopy,
+         Reason::kChecksumDiffers);
+  Expect(Case{Obj("k", 3, kMd5A), Obj("k", 3, kMd5A)}.Run(options), Action::kSkip,
+         Reason::kUnchanged);
+  // A multipart ETag tells nothing.
+  Expect(Case{Obj("k", 3, kMd5A + "-2"), Obj("k", 3, kMd5B)}.Run(options), Action::kSkip,
+         Reason::kUnchanged);
+  // With a record, the record decides (the destination's ETag may differ legitimately,
+  // e.g. a multipart copy of a single-part source).
+  options.recorded_etag = [](const std::string&) -> std::optional<RecordedTransfer> {
+    return RecordedTransfer{kMd5A};
+  };
+  Expect(Case{Obj("k", 3, kMd5A), Obj("k", 3, kMd5B)}.Run(options), Action::kSkip,
+         Reason::kUnchanged);
+}
+
 TEST(FinderDecideTest, SkipCompareCopiesEverything) {
   DecideOptions options;
   options.skip_compare = true;

@@ -64,6 +64,7 @@ class RunState {
     decide_.newer = options.newer;
     decide_.checksum = options.checksum;
     decide_.delete_extra = options.delete_extra;
+    decide_.compare_md5_without_record = options.compare_md5_without_record;
     decide_.filter = filter_.empty() ? nullptr : &filter_;
     decide_.recorded_etag = options.recorded_etag;
   }
@@ -98,7 +99,7 @@ class RunState {
     KeyStreamOptions src;
     src.list_prefix = source_prefix_ + unit.prefix;
     src.strip_prefix = source_prefix_;
-    src.delimiter = unit.recursive ? "" : "/";
+    if (!unit.recursive) src.delimiter.push_back('/');  // (a ?: of literals trips GCC 12's -Wrestrict)
     src.page_size = options_.page_size;
     if ((!unit.after.empty() || !unit.up_to.empty()) && options_.range_page_size > 0)
       src.page_size = std::min(options_.range_page_size, options_.page_size);
@@ -117,15 +118,6 @@ class RunState {
       DTH_ASSIGN_OR_RETURN(bool more, join.Next(&pair));
       if (!more) return Status::Ok();
       Decision decision = Decide(pair, decide_);
-      if (decision.action == Action::kDelete &&
-          deletes_.fetch_add(1) + 1 > options_.max_deletes) {
-        return Status(Code::kPermanent,
-                      "delete guard: more than max_deletes=" +
-                          std::to_string(options_.max_deletes) +
-                          " destination-only keys would be deleted (next: \"" +
-                          destination_prefix_ + pair.key() +
-                          "\"); stopping. Check the prefixes or raise max_deletes");
-      }
       {
         std::lock_guard<std::mutex> lock(sink_mu_);
         DTH_RETURN_IF_ERROR(sink_(decision));
@@ -146,7 +138,6 @@ class RunState {
   DecideOptions decide_;
 
   std::atomic<size_t> next_unit_{0};
-  std::atomic<uint64_t> deletes_{0};
   std::atomic<bool> stop_{false};
   std::mutex sink_mu_;
   std::mutex mu_;  // guards error_, totals_

@@ -29,10 +29,8 @@ struct FinderOptions {
   bool skip_compare = false;
   bool newer = false;
   bool checksum = false;
-  bool delete_extra = false;  // delete destination-only keys
-  // Delete guard: the run fails (kPermanent) when it would emit more than this many
-  // deletes; the deletes emitted before that are the first max_deletes found.
-  uint64_t max_deletes = 1000;
+  bool delete_extra = false;  // delete destination-only keys (the caller guards how many)
+  bool compare_md5_without_record = false;  // see DecideOptions
   RecordedEtagLookup recorded_etag;  // empty = no records
   // Relative prefixes listed instead of "" (the whole source prefix); overlaps removed.
   std::vector<std::string> prefix_list;

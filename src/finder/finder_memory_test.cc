@@ -57,7 +57,6 @@ void RunAndCheck(int depth, int threads) {
   GeneratedStore destination(kKeys, true);
   FinderOptions options;
   options.delete_extra = true;
-  options.max_deletes = kKeys;
   options.finder_depth = depth;
   options.finder_number = threads;
   options.recorded_etag = [](const std::string& key) -> std::optional<RecordedTransfer> {

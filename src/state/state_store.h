@@ -9,12 +9,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "core/result.h"
 #include "core/clock.h"
+#include "core/result.h"
+#include "state/task_lock.h"
 
 namespace dth {
 
@@ -90,6 +92,14 @@ struct RunRecord {
   RunCounters counters;
 };
 
+// An upload the task started (recorded by RecordUpload) that is no longer the current
+// upload of its key and was not forgotten: a leftover to abort.
+struct StaleUpload {
+  std::string key;
+  std::string upload_id;
+  bool operator==(const StaleUpload&) const = default;
+};
+
 struct PartProgress {
   int parts_done = 0;
   bool completes_upload = false;
@@ -112,8 +122,15 @@ class StateStore {
   // pages through ListObjects.
   virtual Result<std::vector<std::string>> SplitKeys(const std::string& task_id, int count);
 
+  // Who runs the task (state/task_lock.h): exclusive for a whole run, shared for the
+  // finder and worker processes that split one. kPreconditionFailed when taken.
+  virtual Result<std::unique_ptr<TaskLock>> LockTask(const std::string& task_id,
+                                                     TaskLockMode mode) = 0;
+
   // Multipart uploads. RecordUpload starts (or replaces, dropping its parts) the
-  // upload of (task_id, key). FindUpload: kNotFound when none.
+  // upload of (task_id, key), and remembers that the task started it: a replaced upload
+  // then shows in StaleUploads until ForgetUpload (after it was aborted). DeleteUpload
+  // (completed or aborted) forgets the current one. FindUpload: kNotFound when none.
   virtual Status RecordUpload(const UploadRecord& upload) = 0;
   virtual Result<UploadRecord> FindUpload(const std::string& task_id,
                                           const std::string& key) = 0;
@@ -127,6 +144,10 @@ class StateStore {
                                  const std::string& upload_id, int part_number,
                                  const std::string& etag) = 0;
   virtual Status DeleteUpload(const std::string& task_id, const std::string& key) = 0;
+  // Uploads this task started that are no longer current, up to limit.
+  virtual Result<std::vector<StaleUpload>> StaleUploads(const std::string& task_id,
+                                                        int limit) = 0;
+  virtual Status ForgetUpload(const std::string& task_id, const std::string& upload_id) = 0;
 
   // Runs. AddToRun adds the delta to the counters atomically.
   virtual Result<int64_t> StartRun(const std::string& task_id) = 0;

@@ -29,7 +29,18 @@ struct ObjectInfo {
   std::string etag;  // without quotes; "" when the store cannot tell
   TimePoint last_modified{};
   std::string storage_class;  // "" = the store's default (STANDARD)
+  // A store's own token for this version of the object when the ETag does not identify
+  // it ("" = the ETag does): a local file's device, inode, size, mtime and ctime. Get
+  // takes it as if_match like an ETag. See PinVersion.
+  std::string version;
 };
+
+// What pins a read to this version of the object: GetOptions::if_match on every read
+// (every part of a multipart copy) and the source version an upload is resumed for.
+// The store's version token, else the ETag ("" when neither is known).
+inline const std::string& PinVersion(const ObjectInfo& info) {
+  return info.version.empty() ? info.etag : info.version;
+}
 
 enum class ServerSideEncryption { kNone, kAes256, kKms };
 
@@ -71,7 +82,9 @@ struct ByteRange {
 
 struct GetOptions {
   std::optional<ByteRange> range;
-  std::string if_match;  // ETag; a changed object fails with kPreconditionFailed
+  // An ETag or the store's version token (PinVersion); an object that is not that
+  // version fails with kPreconditionFailed.
+  std::string if_match;
 };
 
 struct ListOptions {

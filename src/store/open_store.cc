@@ -86,4 +86,12 @@ std::string StoreIdentity(const ObjectStore& store) {
   return store.Describe();
 }
 
+std::string StoreLocation(const ObjectStore& store) {
+  if (const auto* s3 = dynamic_cast<const s3::S3Store*>(&store)) {
+    const auto& c = s3->client().config();
+    return c.endpoint + "|" + c.region + "|" + c.bucket;
+  }
+  return store.Describe();
+}
+
 }  // namespace dth

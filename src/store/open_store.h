@@ -37,5 +37,8 @@ Result<std::unique_ptr<ObjectStore>> OpenLocalStore(const std::string& root, boo
 
 // "endpoint|access key id" — two stores with equal identities can copy server-side.
 std::string StoreIdentity(const ObjectStore& store);
+// Where a store's data lives, without credentials: "endpoint|region" of an S3 store,
+// Describe() of others. Part of a task's default id.
+std::string StoreLocation(const ObjectStore& store);
 
 }  // namespace dth

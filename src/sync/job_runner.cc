@@ -7,6 +7,7 @@
 
 #include "sync/state_journal.h"
 #include "transfer/part_size.h"
+#include "transfer/upload_resume.h"
 
 namespace dth {
 namespace {
@@ -34,12 +35,44 @@ class ByteTicker {
 
 }  // namespace
 
+JobFailure ClassifyJobFailure(const Status& error) {
+  switch (error.code()) {
+    case Code::kThrottled:
+    case Code::kServerError:
+    case Code::kTransient:
+    case Code::kCorruption:  // BadDigest, an ETag mismatch, a short read: bytes on the wire
+    case Code::kIo:
+    case Code::kPreconditionFailed:  // the source changed: the next attempt copies it anew
+      return JobFailure::kRetry;
+    case Code::kCancelled: return JobFailure::kCancelled;
+    case Code::kInternal: return JobFailure::kBug;
+    case Code::kOk:
+    case Code::kInvalidArgument:
+    case Code::kNotFound:
+    case Code::kPermissionDenied:
+    case Code::kNotSupported:
+    case Code::kPermanent:
+      break;
+  }
+  return JobFailure::kGiveUp;
+}
+
 JobRunner::JobRunner(SyncStores stores, const SyncOptions& options, SyncProgress& progress,
                      ByteBudget& budget)
     : stores_(stores), options_(options), progress_(progress), budget_(budget) {}
 
 Status JobRunner::Run(const Lease& lease) {
-  DTH_ASSIGN_OR_RETURN(SyncJob job, DecodeSyncJob(lease.job.body));
+  if (lease.job.task_id != options_.task_id) {
+    return Status(Code::kInternal, "a worker of task '" + options_.task_id +
+                                       "' was handed job " + std::to_string(lease.id) +
+                                       " of task '" + lease.job.task_id + "'; refusing it");
+  }
+  auto decoded = DecodeSyncJob(lease.job.body);
+  if (!decoded.ok()) {  // can never succeed: give it up at once
+    return Status(Code::kInvalidArgument, "malformed job " + std::to_string(lease.id) + ": " +
+                                              decoded.status().message());
+  }
+  const SyncJob& job = *decoded;
   switch (job.kind) {
     case SyncJobKind::kObject: return RunObject(job, lease.receive_count);
     case SyncJobKind::kPart: return RunPart(job);
@@ -63,7 +96,7 @@ Status JobRunner::RunObject(const SyncJob& job, int attempt) {
   copy.journal = &journal;
   ByteTicker ticker(progress_.moving_bytes);
   copy.on_progress = [&](uint64_t done, uint64_t) { ticker.Report(done); };
-  ObjectInfo listed{src_key, job.size, job.etag, {}, {}};
+  ObjectInfo listed{src_key, job.size, job.etag, {}, {}, job.pin};
   auto result = CopyObject(stores_.source, src_key, stores_.destination, dst_key, copy, &listed);
   if (!result.ok() && result.status().code() == Code::kPreconditionFailed) {
     // Rewritten since it was listed: copy the version there now (a fresh HEAD pins it).
@@ -75,6 +108,14 @@ Status JobRunner::RunObject(const SyncJob& job, int attempt) {
   }
   progress_.copied_objects += 1;
   progress_.copied_bytes += result->bytes;
+  spdlog::info("copied {} ({} bytes, {}{}) in {} ms", dst_key, result->bytes,
+               result->server_side ? "server-side " : "",
+               result->multipart ? "multipart, " + std::to_string(result->parts_sent) + " parts sent" +
+                                       (result->parts_resumed > 0
+                                            ? ", " + std::to_string(result->parts_resumed) + " resumed"
+                                            : std::string())
+                                 : std::string("single request"),
+               std::chrono::duration_cast<std::chrono::milliseconds>(Now() - started).count());
   progress_.parts_sent += static_cast<uint64_t>(result->parts_sent);
   progress_.parts_resumed += static_cast<uint64_t>(result->parts_resumed);
   // The version the next run will compare with: the ETag copied, or the listed mtime
@@ -99,51 +140,25 @@ Status JobRunner::StartGiant(const SyncJob& job, const ObjectHead& head, int att
   const StoreFeatures& f = dst.Features();
   DTH_ASSIGN_OR_RETURN(PartPlan plan, PlanParts(head.info.size, options_.copy.part_size,
                                                 f.min_part_size, f.max_part_size, f.max_parts));
-  std::string upload_id;
-  std::vector<PartInfo> present;
-  auto found = stores_.state.FindUpload(options_.task_id, job.key);
-  if (!found.ok() && found.status().code() != Code::kNotFound) return found.status();
-  if (found.ok() && found->source_etag == head.info.etag && found->part_size == plan.part_size &&
-      found->part_count == plan.part_count) {
-    upload_id = found->upload_id;
-    for (const PartRecord& p : found->parts) present.push_back(PartInfo{p.part_number, p.etag, 0});
-    if (f.list_multipart_uploads) {
-      // The destination knows best (a crash may come between UploadPart and RecordPart);
-      // a server without ListParts leaves the recorded parts standing.
-      auto listed = dst.ListParts(dst_key, found->upload_id);
-      if (listed.ok()) {
-        present = *listed;
-      } else if (listed.status().code() == Code::kNotFound) {
-        upload_id.clear();  // completed or aborted meanwhile
-        present.clear();
-      } else if (listed.status().retryable()) {
-        return listed.status();
-      }
-    }
-  } else if (found.ok()) {
-    (void)dst.AbortMultipartUpload(dst_key, found->upload_id);  // an older version's upload
+  PutOptions put = DestinationOptions(head, {}, options_.copy);
+  if (options_.copy.copy_tags && stores_.source.Features().tagging) {
+    DTH_ASSIGN_OR_RETURN(put.tags, stores_.source.GetTagging(SourceKey(job.key)));
   }
-  if (upload_id.empty()) {
-    Tags tags;
-    if (options_.copy.copy_tags && stores_.source.Features().tagging) {
-      DTH_ASSIGN_OR_RETURN(tags, stores_.source.GetTagging(SourceKey(job.key)));
-    }
-    DTH_ASSIGN_OR_RETURN(upload_id, dst.CreateMultipartUpload(
-                                        dst_key, DestinationOptions(head, tags, options_.copy)));
-    DTH_RETURN_IF_ERROR(stores_.state.RecordUpload(UploadRecord{
-        options_.task_id, job.key, upload_id, plan.part_size, plan.part_count, head.info.etag, {}}));
-    present.clear();
-  }
+  // The same resume rule as every multipart copy (transfer/upload_resume): same source
+  // version (pinned), same part plan, and the destination still has the upload.
+  StateJournal journal(stores_.state, options_.task_id, job.key);
+  const std::string& pin = PinVersion(head.info);
+  DTH_ASSIGN_OR_RETURN(ResumedUpload upload, ResumeOrStartUpload(dst, dst_key, pin, head.info.size,
+                                                                 plan, put, journal));
+  const std::string& upload_id = upload.upload_id;
   DTH_RETURN_IF_ERROR(stores_.state.UpsertObject(
       ObjectRecord{options_.task_id, job.key, head.info.size, head.info.etag, ObjectStatus::kCopying,
                    attempt, "", 0, Now(), {}}));
   // Parts the destination already holds are recorded (a crash may have come between
   // UploadPart and RecordPart); when that completes the count, complete now.
-  std::vector<bool> have(static_cast<size_t>(plan.part_count) + 1, false);
-  SyncJob as_part{SyncJobKind::kPart, job.key, head.info.size, "", upload_id, 0, job.version};
-  for (const PartInfo& p : present) {
-    if (p.part_number < 1 || p.part_number > plan.part_count || p.etag.empty()) continue;
-    have[static_cast<size_t>(p.part_number)] = true;
+  SyncJob as_part{SyncJobKind::kPart, job.key, head.info.size, "", upload_id, 0, job.version, ""};
+  for (const PartInfo& p : upload.parts) {
+    if (p.etag.empty()) continue;
     progress_.parts_resumed += 1;
     DTH_ASSIGN_OR_RETURN(PartProgress pp, stores_.state.RecordPart(options_.task_id, job.key, upload_id,
                                                                    p.part_number, p.etag));
@@ -151,10 +166,10 @@ Status JobRunner::StartGiant(const SyncJob& job, const ObjectHead& head, int att
   }
   std::vector<Job> batch;
   for (int n = 1; n <= plan.part_count; ++n) {
-    if (have[static_cast<size_t>(n)]) continue;
+    if (!upload.parts[static_cast<size_t>(n - 1)].etag.empty()) continue;
     as_part.part_number = n;
     batch.push_back(ToQueueJob(options_.task_id, as_part));
-    if (batch.size() == 500 || n == plan.part_count) {
+    if (batch.size() == 500) {
       DTH_RETURN_IF_ERROR(stores_.queue.Send(batch).status());
       batch.clear();
     }
@@ -221,6 +236,10 @@ Status JobRunner::CompleteGiant(const SyncJob& job, const std::string& upload_id
   DTH_RETURN_IF_ERROR(stores_.state.DeleteUpload(options_.task_id, job.key));
   progress_.copied_objects += 1;
   progress_.copied_bytes += job.size;
+  spdlog::info("copied {} ({} bytes, giant: {} part jobs) in {} ms", DestinationKey(job.key),
+               job.size, upload.part_count,
+               started == TimePoint{} ? 0
+                   : std::chrono::duration_cast<std::chrono::milliseconds>(Now() - started).count());
   return RecordDone(ObjectRecord{options_.task_id, job.key, job.size,
                                  job.version.empty() ? upload.source_etag : job.version,
                                  ObjectStatus::kDone, 1, "", job.size, started, Now()});
@@ -230,6 +249,7 @@ Status JobRunner::RunDelete(const SyncJob& job) {
   Status st = stores_.destination.Delete(DestinationKey(job.key));
   if (!st.ok() && st.code() != Code::kNotFound) return st;
   progress_.deleted_objects += 1;
+  spdlog::info("deleted {}", DestinationKey(job.key));
   return Status::Ok();
 }
 
@@ -237,7 +257,7 @@ Status JobRunner::SendObjectJobAgain(const SyncJob& job) {
   DTH_RETURN_IF_ERROR(stores_.state.UpsertObject(ObjectRecord{
       options_.task_id, job.key, job.size, "", ObjectStatus::kPending, 0,
       "the source changed during the copy", 0, {}, {}}));
-  SyncJob again{SyncJobKind::kObject, job.key, job.size, "", "", 0, ""};
+  SyncJob again{SyncJobKind::kObject, job.key, job.size, "", "", 0, "", ""};
   DTH_RETURN_IF_ERROR(stores_.queue.Send({ToQueueJob(options_.task_id, again)}).status());
   if (on_queued_) on_queued_();
   return Status::Ok();
@@ -248,7 +268,10 @@ void JobRunner::AbortRecordedUpload(const std::string& key) {
   if (!upload.ok()) return;
   Status st = stores_.destination.AbortMultipartUpload(DestinationKey(key), upload->upload_id);
   if (!st.ok() && st.code() != Code::kNotFound) {
+    // Kept on record: a later attempt resumes it, or replaces it and the start of a
+    // later run aborts it (SyncEngine::AbortStaleUploads).
     spdlog::warn("could not abort the upload of {}: {}", DestinationKey(key), st.ToString());
+    return;
   }
   (void)stores_.state.DeleteUpload(options_.task_id, key);
 }

@@ -2,8 +2,10 @@
 // resumable multipart upload, or, for a giant object, an upload whose parts go back on
 // the queue as part jobs), copy one part (the worker that records the last part
 // completes the upload), or delete a destination-only key — and how a failure is
-// recorded: retried later, or failed for good once the job has been received
-// max_receives times (then its multipart upload is aborted).
+// classified and recorded: retried later when a retry can cure it, or failed for good
+// at once (not found, permission denied, invalid key) or once the job has been received
+// max_receives times (then its multipart upload is aborted). A job of another task is
+// refused as a bug (kInternal), never run.
 // Thread-safety: Run, RecordRetry and GiveUp may be called from many threads at once.
 #pragma once
 
@@ -19,6 +21,17 @@
 #include "transfer/byte_budget.h"
 
 namespace dth {
+
+// What a worker does after a failed attempt.
+enum class JobFailure {
+  kRetry,      // a retry can cure it (throttled, server error, network, corrupted bytes,
+               // a local I/O error, the source changing mid-copy): back on the queue
+  kGiveUp,     // no retry can (not found, permission denied, invalid key, not
+               // supported, a malformed job): failed and dead-lettered at once
+  kCancelled,  // the run is stopping: the job stays for the next run
+  kBug,        // an invariant broke (a job of another task): the run stops
+};
+JobFailure ClassifyJobFailure(const Status& error);
 
 struct SyncStores {
   ObjectStore& source;

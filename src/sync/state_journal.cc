@@ -26,4 +26,8 @@ Status StateJournal::PartDone(const std::string& upload_id, int part_number,
 
 Status StateJournal::Forget() { return state_.DeleteUpload(task_id_, key_); }
 
+Status StateJournal::Abandoned(const std::string& upload_id) {
+  return state_.ForgetUpload(task_id_, upload_id);
+}
+
 }  // namespace dth

@@ -19,6 +19,7 @@ class StateJournal : public UploadJournal {
   Status Started(const JournaledUpload& upload) override;
   Status PartDone(const std::string& upload_id, int part_number, const std::string& etag) override;
   Status Forget() override;
+  Status Abandoned(const std::string& upload_id) override;
 
  private:
   StateStore& state_;

@@ -3,106 +3,14 @@
 // resuming a recorded upload, dead letters, deletes, malformed jobs.
 #include "sync/sync_engine.h"
 
-#include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <filesystem>
-
-#include "queue/sqlite/sqlite_queue.h"
-#include "state/sqlite/sqlite_state_store.h"
-#include "store/memory/memory_store.h"
 #include "sync/state_journal.h"
+#include "sync/sync_engine_fixture.h"
 
 namespace dth {
 namespace {
 
-StoreFeatures SmallParts() {
-  StoreFeatures f = MemoryStore::DefaultFeatures();
-  f.min_part_size = 1024;
-  f.streaming_put = false;  // like S3: an object above the threshold goes multipart
-  return f;
-}
-
-std::string Bytes(size_t n, char seed) {
-  std::string s(n, '\0');
-  for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>(seed + i * 7 % 251);
-  return s;
-}
-
-class SyncEngineTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    static std::atomic<int> counter{0};
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("dth-sync-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    Reopen();
-    options_.task_id = "task";
-    options_.workers = 4;
-    options_.copy.multipart_threshold = 8 * 1024;
-    options_.copy.part_size = 4 * 1024;
-    options_.copy.part_concurrency = 2;
-    options_.giant_threshold = 20 * 1024;
-    options_.retry_delay = std::chrono::seconds(0);
-  }
-  void TearDown() override {
-    queue_.reset();
-    state_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Reopen() {
-    queue_.reset();
-    state_.reset();
-    const std::string path = (dir_ / "dth.db").string();
-    auto q = SqliteQueue::Open(path);
-    ASSERT_TRUE(q.ok()) << q.status().ToString();
-    queue_ = std::move(q).value();
-    auto s = SqliteStateStore::Open(path);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    state_ = std::move(s).value();
-  }
-  SyncReport MustSync() {
-    SyncEngine engine(SyncStores{src_, dst_, *queue_, *state_}, options_);
-    auto report = engine.Sync();
-    EXPECT_TRUE(report.ok()) << report.status().ToString();
-    return report.ok() ? *report : SyncReport{};
-  }
-  void Put(MemoryStore& store, const std::string& key, const std::string& data,
-           const PutOptions& options = {}) {
-    ASSERT_TRUE(PutString(store, key, data, options).ok()) << key;
-  }
-  // Keys, bytes and metadata of src (under src_prefix) equal dst's (under dst_prefix).
-  void ExpectIdentical(const std::string& src_prefix = "", const std::string& dst_prefix = "") {
-    auto src = ListAll(src_, ListOptions{src_prefix, "", "", 1000});
-    auto dst = ListAll(dst_, ListOptions{dst_prefix, "", "", 1000});
-    ASSERT_TRUE(src.ok() && dst.ok());
-    ASSERT_EQ(src->size(), dst->size());
-    for (size_t i = 0; i < src->size(); ++i) {
-      const std::string rel = (*src)[i].key.substr(src_prefix.size());
-      ASSERT_EQ((*dst)[i].key, dst_prefix + rel);
-      auto a = GetString(src_, (*src)[i].key);
-      auto b = GetString(dst_, (*dst)[i].key);
-      ASSERT_TRUE(a.ok() && b.ok()) << rel;
-      EXPECT_EQ(*a, *b) << rel;
-      auto ha = src_.Head((*src)[i].key);
-      auto hb = dst_.Head((*dst)[i].key);
-      ASSERT_TRUE(ha.ok() && hb.ok());
-      EXPECT_EQ(ha->metadata, hb->metadata) << rel;
-    }
-    auto uploads = dst_.ListMultipartUploads("");
-    ASSERT_TRUE(uploads.ok());
-    EXPECT_TRUE(uploads->empty()) << "an upload was left behind";
-  }
-
-  std::filesystem::path dir_;
-  MemoryStore src_{"src", SmallParts()};
-  MemoryStore dst_{"dst", SmallParts()};
-  std::unique_ptr<JobQueue> queue_;
-  std::unique_ptr<StateStore> state_;
-  SyncOptions options_;
-};
+using sync_test::Bytes;
+using sync_test::SyncEngineTest;
 
 TEST_F(SyncEngineTest, MixedSizesArriveIdenticalAndASecondRunCopiesNothing) {
   PutOptions meta;
@@ -160,18 +68,20 @@ TEST_F(SyncEngineTest, AFailingObjectIsDeadLetteredAfterFiveReceivesWhileOthersC
   Put(src_, "good-1", "1");
   Put(src_, "bad", "2");
   Put(src_, "good-2", "3");
-  src_.FailKey("Get", "bad", Status(Code::kPermissionDenied, "AccessDenied"));
+  // A failure a retry could cure (a 5xx) is tried max_receives times.
+  src_.FailKey("Get", "bad", Status(Code::kServerError, "InternalError (500)"));
   SyncReport report = MustSync();
   EXPECT_FALSE(report.ok());
   EXPECT_EQ(report.copied_objects, 2u);
   ASSERT_EQ(report.failures.size(), 1u);
   EXPECT_EQ(report.failures[0].key, "bad");
   EXPECT_EQ(report.failures[0].attempts, 5);
-  EXPECT_NE(report.failures[0].error.find("AccessDenied"), std::string::npos);
-  auto dead = queue_->DeadLetters(10);
+  EXPECT_NE(report.failures[0].error.find("InternalError"), std::string::npos);
+  auto dead = queue_->DeadLetters("task", 0, 10);
   ASSERT_TRUE(dead.ok());
   ASSERT_EQ(dead->size(), 1u);
   EXPECT_EQ(dead->front().receive_count, 5);
+  EXPECT_NE(dead->front().reason.find("InternalError"), std::string::npos) << dead->front().reason;
   auto record = state_->GetObject("task", "bad");
   ASSERT_TRUE(record.ok());
   EXPECT_EQ(record->status, ObjectStatus::kFailed);
@@ -180,6 +90,40 @@ TEST_F(SyncEngineTest, AFailingObjectIsDeadLetteredAfterFiveReceivesWhileOthersC
   SyncReport fixed = MustSync();
   EXPECT_TRUE(fixed.ok());
   EXPECT_EQ(fixed.copied_objects, 1u);
+  ExpectIdentical();
+}
+
+TEST_F(SyncEngineTest, FailuresNoRetryCanCureAreDeadLetteredAtOnce) {
+  Put(src_, "good", "1");
+  Put(src_, "denied", "2");
+  Put(src_, "gone", "3");
+  src_.FailKey("Get", "denied", Status(Code::kPermissionDenied, "AccessDenied (403)"));
+  src_.FailKey("Get", "gone", Status(Code::kNotFound, "NoSuchKey (404)"));
+  options_.retry_delay = std::chrono::seconds(30);  // a retry would hold the run up
+  const auto started = std::chrono::steady_clock::now();
+  SyncReport report = MustSync();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
+  EXPECT_EQ(report.copied_objects, 1u);
+  EXPECT_EQ(report.failures_total, 2u);
+  for (const SyncFailure& f : report.failures) EXPECT_EQ(f.attempts, 1) << f.key;
+  EXPECT_EQ(report.retried_jobs, 0u);
+  auto dead = queue_->DeadLetters("task", 0, 10);
+  ASSERT_TRUE(dead.ok());
+  ASSERT_EQ(dead->size(), 2u);
+  for (const DeadLetter& d : *dead) {
+    EXPECT_EQ(d.receive_count, 1);
+    EXPECT_FALSE(d.reason.empty());
+  }
+}
+
+TEST_F(SyncEngineTest, CorruptedBytesAreRetriedNotDropped) {
+  Put(src_, "k", "data");
+  // BadDigest once (bytes damaged on the wire): the next attempt succeeds.
+  dst_.FailNext("Put", Status(Code::kCorruption, "BadDigest (400)"), 1);
+  SyncReport report = MustSync();
+  EXPECT_TRUE(report.ok());
+  EXPECT_EQ(report.copied_objects, 1u);
+  EXPECT_EQ(report.retried_jobs, 1u);
   ExpectIdentical();
 }
 
@@ -270,15 +214,19 @@ TEST_F(SyncEngineTest, DeletesDestinationOnlyKeysWhenAsked) {
   ExpectIdentical();
 }
 
-TEST_F(SyncEngineTest, AMalformedJobFailsOnceAndIsReported) {
+TEST_F(SyncEngineTest, AMalformedJobIsDeadLetteredOnceWithItsReason) {
   ASSERT_TRUE(queue_->Send({Job{"task", "x", "{not json"}}).ok());
   SyncEngine engine(SyncStores{src_, dst_, *queue_, *state_}, options_);
   engine.progress().finder_done = true;
   ASSERT_TRUE(engine.Work(/*until_idle=*/true).ok());
   EXPECT_EQ(engine.progress().failed_objects, 1u);
-  auto stats = queue_->Stats();
+  auto stats = queue_->Stats("task");
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->waiting + stats->in_flight, 0);
+  EXPECT_EQ(stats->dead, 1) << "never dropped silently";
+  auto dead = queue_->DeadLetters("task", 0, 10);
+  ASSERT_TRUE(dead.ok() && dead->size() == 1u);
+  EXPECT_NE(dead->front().reason.find("malformed job"), std::string::npos) << dead->front().reason;
 }
 
 TEST_F(SyncEngineTest, StaleJobsOfADeadRunDoNotHoldTheNextRunUp) {
@@ -286,7 +234,7 @@ TEST_F(SyncEngineTest, StaleJobsOfADeadRunDoNotHoldTheNextRunUp) {
   // A killed run left the job leased for a long time.
   SyncEngine killed(SyncStores{src_, dst_, *queue_, *state_}, options_);
   ASSERT_TRUE(killed.Plan(true, nullptr).ok());
-  ASSERT_EQ(queue_->Receive(1, std::chrono::seconds(3600))->size(), 1u);
+  ASSERT_EQ(queue_->Receive("task", 1, std::chrono::seconds(3600))->size(), 1u);
   SyncReport report = MustSync();
   EXPECT_EQ(report.copied_objects, 1u);
   EXPECT_EQ(report.plan.count(Reason::kMissing), 1u);
@@ -298,30 +246,39 @@ TEST_F(SyncEngineTest, AStoppedSyncReportsInterruptedAndTheNextRunFinishes) {
     SyncEngine engine(SyncStores{src_, dst_, *queue_, *state_}, options_);
     engine.Stop();  // as Ctrl-C does
     auto report = engine.Sync();
-    ASSERT_FALSE(report.ok());
-    EXPECT_EQ(report.status().code(), Code::kCancelled);
-    EXPECT_NE(report.status().message().find("run the same sync again"), std::string::npos);
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    EXPECT_TRUE(report->interrupted) << "a summary, not an error";
+    EXPECT_FALSE(report->ok());
   }
   SyncReport next = MustSync();
   EXPECT_EQ(next.copied_objects, 10u);
   ExpectIdentical();
 }
 
-TEST_F(SyncEngineTest, StaleUploadsOfTheTasksKeysAreAbortedAndOthersAreLeftAlone) {
+TEST_F(SyncEngineTest, OnlyUploadsThisTaskStartedAreAbortedAsStale) {
   Put(src_, "big", Bytes(15000, 'o'));
-  // A process died between creating an upload and recording it.
-  ASSERT_TRUE(state_->UpsertObject(ObjectRecord{"task", "big", 15000, "", ObjectStatus::kPending,
-                                                1, "", 0, {}, {}}).ok());
-  auto orphan = dst_.CreateMultipartUpload("big", {});
-  // Someone else's upload of a key this task never touched.
+  // This task started an upload of "big" and replaced it; the abort of the old one
+  // failed at the time, so it is still there.
+  auto replaced = dst_.CreateMultipartUpload("big", {});
+  auto current = dst_.CreateMultipartUpload("big", {});
+  // Another tool's upload of the same key, and of a key this task never touched.
+  auto foreign_same_key = dst_.CreateMultipartUpload("big", {});
   auto foreign = dst_.CreateMultipartUpload("not-ours", {});
-  ASSERT_TRUE(orphan.ok() && foreign.ok());
+  ASSERT_TRUE(replaced.ok() && current.ok() && foreign_same_key.ok() && foreign.ok());
+  ASSERT_TRUE(state_->RecordUpload(UploadRecord{"task", "big", *replaced, 4096, 4, "x", {}}).ok());
+  ASSERT_TRUE(state_->RecordUpload(UploadRecord{"task", "big", *current, 4096, 4, "x", {}}).ok());
   SyncReport report = MustSync();
   EXPECT_EQ(report.copied_objects, 1u);
   auto uploads = dst_.ListMultipartUploads("");
   ASSERT_TRUE(uploads.ok());
-  ASSERT_EQ(uploads->size(), 1u);
-  EXPECT_EQ(uploads->front().upload_id, *foreign);
+  std::vector<std::string> left;
+  for (const auto& u : *uploads) left.push_back(u.upload_id);
+  std::sort(left.begin(), left.end());
+  std::vector<std::string> expected{*foreign_same_key, *foreign};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(left, expected) << "ours are gone (replaced: aborted; current: a stale version's, "
+                               "aborted on resume); the others' stay";
+  EXPECT_TRUE(state_->StaleUploads("task", 10)->empty());
 }
 
 }  // namespace

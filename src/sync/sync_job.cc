@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/hash.h"
+
 namespace dth {
 namespace {
 
@@ -14,21 +16,80 @@ const char* KindName(SyncJobKind kind) {
   return "?";
 }
 
+bool IsValidUtf8(const std::string& s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n = 0;
+    uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xe0) == 0xc0) {
+      n = 1, cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      n = 2, cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      n = 3, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size()) return false;
+    for (size_t k = 1; k <= n; ++k) {
+      const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+Result<std::string> FromHex(const std::string& hex) {
+  if (hex.size() % 2 != 0) return Corruption("odd length");
+  std::string out;
+  out.reserve(hex.size() / 2);
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    int hi = digit(hex[i]), lo = digit(hex[i + 1]);
+    if (hi < 0 || lo < 0) return Corruption("not lower-case hex");
+    out.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string EncodeSyncJob(const SyncJob& job) {
   nlohmann::json j;
   j["t"] = KindName(job.kind);
-  j["key"] = job.key;
+  // Keys are arbitrary bytes; JSON strings are UTF-8. A key that is not valid UTF-8 goes
+  // as hex, byte for byte (a dropped or replaced byte would name another object).
+  if (IsValidUtf8(job.key)) {
+    j["key"] = job.key;
+  } else {
+    j["key_hex"] = HexEncode(job.key);
+  }
   j["size"] = job.size;
   if (!job.etag.empty()) j["etag"] = job.etag;
   if (!job.version.empty()) j["version"] = job.version;
+  if (!job.pin.empty()) j["pin"] = job.pin;
   if (job.kind == SyncJobKind::kPart) {
     j["upload"] = job.upload_id;
     j["part"] = job.part_number;
   }
-  // Keys are arbitrary bytes: never fail on invalid UTF-8, keep the bytes as they are.
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::ignore);
+  // The other strings are a server's ETag or a version, ASCII in practice: a byte that is
+  // not UTF-8 is replaced, and the If-Match it feeds then fails cleanly.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Result<SyncJob> DecodeSyncJob(const std::string& body) {
@@ -41,9 +102,16 @@ Result<SyncJob> DecodeSyncJob(const std::string& body) {
   SyncJob job;
   auto t = j.find("t");
   auto key = j.find("key");
+  auto key_hex = j.find("key_hex");
   if (t == j.end() || !t->is_string()) return bad("no kind");
-  if (key == j.end() || !key->is_string() || key->get<std::string>().empty()) return bad("no key");
-  job.key = key->get<std::string>();
+  if (key != j.end() && key->is_string()) {
+    job.key = key->get<std::string>();
+  } else if (key_hex != j.end() && key_hex->is_string()) {
+    auto raw = FromHex(key_hex->get<std::string>());
+    if (!raw.ok()) return bad("key_hex: " + raw.status().message());
+    job.key = std::move(*raw);
+  }
+  if (job.key.empty()) return bad("no key");
   const std::string kind = t->get<std::string>();
   if (kind == "part") {
     job.kind = SyncJobKind::kPart;
@@ -70,6 +138,11 @@ Result<SyncJob> DecodeSyncJob(const std::string& body) {
   if (version != j.end()) {
     if (!version->is_string()) return bad("version is not a string");
     job.version = version->get<std::string>();
+  }
+  auto pin = j.find("pin");
+  if (pin != j.end()) {
+    if (!pin->is_string()) return bad("pin is not a string");
+    job.pin = pin->get<std::string>();
   }
   auto etag = j.find("etag");
   if (etag != j.end()) {

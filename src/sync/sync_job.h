@@ -24,6 +24,9 @@ struct SyncJob {
   // kObject, kPart: the listed version (finder/decide SourceVersion) when it is not the
   // ETag ("mtime:..."); recorded on success so the next run can tell a rewrite.
   std::string version;
+  // kObject: the listed version token when the store has one besides the ETag
+  // (ObjectInfo::version: a local file's); every read is pinned to it.
+  std::string pin;
   bool operator==(const SyncJob&) const = default;
 };
 

@@ -18,6 +18,11 @@ struct SyncOptions {
   std::string source_prefix;
   std::string destination_prefix;
   FinderOptions finder;  // recorded_etag is filled in by the engine from the state store
+  // The delete phase (finder.delete_extra): refused whole when it would delete more than
+  // this many keys; run after the copies succeeded, or with delete_during as soon as the
+  // planning is done (without waiting for the copies).
+  uint64_t max_deletes = 1000;
+  bool delete_during = false;
   int workers = 16;      // objects (or parts) in flight at once
   // Objects at or above this size are split into part jobs on the queue, so every worker
   // shares one object; the worker that records the last part completes it.

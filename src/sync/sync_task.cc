@@ -186,6 +186,7 @@ Result<SyncTaskSpec> ParseTaskFile(const std::string& content, const std::string
       {"retryDelay", number(&spec.retry_delay_seconds, 0, 3600)},
       {"leaseSeconds", number(&spec.lease_seconds, 3, 12 * 3600)},
       {"copyTags", flag(&spec.copy_tags)},
+      {"deleteDuring", flag(&spec.delete_during)},
   };
   for (const auto& entry : root) {
     if (!entry.first.IsScalar()) return InvalidArgument("task file " + name + ": a key is not a string");
@@ -222,8 +223,10 @@ Result<SyncTaskSpec> LoadTaskFile(const std::string& path) {
   return ParseTaskFile(text.str(), path);
 }
 
-std::string DefaultTaskId(const std::string& source, const std::string& destination) {
-  std::string digest = Sha256(source + "\n" + destination);
+std::string DefaultTaskId(const std::string& source, const std::string& source_where,
+                          const std::string& destination, const std::string& destination_where) {
+  std::string digest =
+      Sha256(source + "\n" + source_where + "\n" + destination + "\n" + destination_where);
   return "sync-" + HexEncode(digest).substr(0, 12);
 }
 
@@ -248,7 +251,8 @@ Result<SyncOptions> ToSyncOptions(const SyncTaskSpec& spec) {
   o.finder.include = spec.include;
   o.finder.exclude = spec.exclude;
   o.finder.delete_extra = spec.delete_extra;
-  o.finder.max_deletes = spec.max_delete;
+  o.max_deletes = spec.max_delete;
+  o.delete_during = spec.delete_during;
   o.finder.skip_compare = spec.skip_compare;
   o.finder.newer = spec.newer;
   o.finder.checksum = spec.checksum;

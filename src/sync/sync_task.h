@@ -29,6 +29,7 @@ struct SyncTaskSpec {
   std::vector<std::string> include, exclude;
   bool delete_extra = false;
   uint64_t max_delete = 1000;
+  bool delete_during = false;  // delete while copying instead of after the copies
   bool skip_compare = false, newer = false, checksum = false;
   int finder_depth = 0, finder_number = 1;
   // Workers.
@@ -56,13 +57,15 @@ struct SyncTaskSpec {
 //   finderNumber, workerNumber, multipartThreshold (MiB), chunkSize (MiB),
 //   skipCompare; and taskId, statePath, include, exclude, delete, maxDelete, newer,
 //   checksum, giantThreshold (MiB), partConcurrency, memoryLimit (MiB), retryDelay (s),
-//   leaseSeconds, copyTags.
+//   leaseSeconds, copyTags, deleteDuring.
 Result<SyncTaskSpec> LoadTaskFile(const std::string& path);
 // The same from text; `name` is used in messages.
 Result<SyncTaskSpec> ParseTaskFile(const std::string& text, const std::string& name);
 
-// "sync-" + 12 hex digits of a hash of the two locations.
-std::string DefaultTaskId(const std::string& source, const std::string& destination);
+// "sync-" + 12 hex digits of a hash of the two locations and where they are (an S3
+// location's provider and endpoint: the same bucket name on two servers is two tasks).
+std::string DefaultTaskId(const std::string& source, const std::string& source_where,
+                          const std::string& destination, const std::string& destination_where);
 
 // Checks ranges and turns the spec into engine options (the locations' prefixes are
 // filled in by the caller, which parses the locations).

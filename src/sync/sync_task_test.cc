@@ -99,10 +99,17 @@ TEST(SyncTaskTest, OptionsAreChecked) {
 }
 
 TEST(SyncTaskTest, DefaultTaskIdIsStablePerPair) {
-  EXPECT_EQ(DefaultTaskId("s3://a/", "s3://b/"), DefaultTaskId("s3://a/", "s3://b/"));
-  EXPECT_NE(DefaultTaskId("s3://a/", "s3://b/"), DefaultTaskId("s3://b/", "s3://a/"));
-  EXPECT_EQ(DefaultTaskId("x", "y").rfind("sync-", 0), 0u);
-  EXPECT_EQ(DefaultTaskId("x", "y").size(), 17u);
+  EXPECT_EQ(DefaultTaskId("s3://a/", "e1", "s3://b/", "e2"),
+            DefaultTaskId("s3://a/", "e1", "s3://b/", "e2"));
+  EXPECT_NE(DefaultTaskId("s3://a/", "e1", "s3://b/", "e2"),
+            DefaultTaskId("s3://b/", "e2", "s3://a/", "e1"));
+  // The same bucket names on other endpoints (or providers) are another task.
+  EXPECT_NE(DefaultTaskId("s3://a/", "aws|e1", "s3://b/", "e2"),
+            DefaultTaskId("s3://a/", "aws|e3", "s3://b/", "e2"));
+  EXPECT_NE(DefaultTaskId("s3://a/", "aws|e1", "s3://b/", "e2"),
+            DefaultTaskId("s3://a/", "aliyun|e1", "s3://b/", "e2"));
+  EXPECT_EQ(DefaultTaskId("x", "", "y", "").rfind("sync-", 0), 0u);
+  EXPECT_EQ(DefaultTaskId("x", "", "y", "").size(), 17u);
 }
 
 }  // namespace

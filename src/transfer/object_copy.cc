@@ -8,17 +8,28 @@
 #include "transfer/buffer_pool.h"
 #include "transfer/byte_pipe.h"
 #include "transfer/part_size.h"
+#include "transfer/upload_resume.h"
 
 namespace dth {
 namespace {
 
-// Forwards to a sink and reports the running byte count.
+bool Cancelled(const CopyOptions& options) {
+  return options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed);
+}
+
+Status CancelledStatus() {
+  return Status(Code::kCancelled, "stopped; the next run resumes it");
+}
+
+// Forwards to a sink and reports the running byte count; fails kCancelled once the copy
+// is cancelled (the download stops, and the write it feeds is never committed).
 class ProgressSink : public ByteSink {
  public:
-  ProgressSink(ByteSink& inner, uint64_t* count, uint64_t total,
-               const std::function<void(uint64_t, uint64_t)>& report)
-      : inner_(inner), count_(count), total_(total), report_(report) {}
+  ProgressSink(ByteSink& inner, uint64_t* count, uint64_t total, const CopyOptions& options)
+      : inner_(inner), count_(count), total_(total), options_(options),
+        report_(options.on_progress) {}
   Status Write(std::string_view data) override {
+    if (Cancelled(options_)) return CancelledStatus();
     DTH_RETURN_IF_ERROR(inner_.Write(data));
     *count_ += data.size();
     if (report_) report_(*count_, total_);
@@ -29,6 +40,7 @@ class ProgressSink : public ByteSink {
   ByteSink& inner_;
   uint64_t* count_;
   uint64_t total_;
+  const CopyOptions& options_;
   const std::function<void(uint64_t, uint64_t)>& report_;
 };
 
@@ -106,61 +118,14 @@ bool WorthResuming(const Status& st) {
   return st.retryable() || st.code() == Code::kIo || st.code() == Code::kCancelled;
 }
 
-struct MultipartState {
-  std::string upload_id;
-  std::vector<PartInfo> parts;  // index n-1; etag "" = still to send
-  int resumed = 0;
+// Without a journal a multipart copy starts a new upload and aborts it on failure.
+class NoJournal : public UploadJournal {
+ public:
+  Result<std::optional<JournaledUpload>> Find() override { return std::optional<JournaledUpload>(); }
+  Status Started(const JournaledUpload&) override { return Status::Ok(); }
+  Status PartDone(const std::string&, int, const std::string&) override { return Status::Ok(); }
+  Status Forget() override { return Status::Ok(); }
 };
-
-// Picks up the journal's upload when it copies the same source version with the same
-// part plan and the destination still has it; otherwise starts a new upload.
-Result<MultipartState> StartOrResume(ObjectStore& destination, const std::string& key,
-                                     const ObjectHead& head, const PartPlan& plan,
-                                     const PutOptions& put, const CopyOptions& options) {
-  MultipartState state;
-  state.parts.resize(static_cast<size_t>(plan.part_count));
-  auto expected_size = [&](int n) {
-    uint64_t offset = static_cast<uint64_t>(n - 1) * plan.part_size;
-    return std::min(plan.part_size, head.info.size - offset);
-  };
-  if (options.journal != nullptr) {
-    DTH_ASSIGN_OR_RETURN(std::optional<JournaledUpload> found, options.journal->Find());
-    if (found && found->source_etag == head.info.etag && found->part_size == plan.part_size &&
-        found->part_count == plan.part_count && !found->upload_id.empty()) {
-      std::vector<PartInfo> present = found->parts;
-      bool alive = true;
-      if (destination.Features().list_multipart_uploads) {
-        auto listed = destination.ListParts(key, found->upload_id);
-        if (listed.ok()) {
-          present = *listed;
-        } else if (listed.status().code() == Code::kNotFound) {
-          alive = false;  // completed or aborted meanwhile
-        } else if (listed.status().retryable()) {
-          return listed.status();
-        }  // else a server without ListParts: the journal's parts stand
-      }
-      if (alive) {
-        state.upload_id = found->upload_id;
-        for (const PartInfo& p : present) {
-          if (p.part_number < 1 || p.part_number > plan.part_count || p.etag.empty()) continue;
-          if (p.size != 0 && p.size != expected_size(p.part_number)) continue;
-          PartInfo& slot = state.parts[static_cast<size_t>(p.part_number - 1)];
-          if (slot.etag.empty()) ++state.resumed;
-          slot = PartInfo{p.part_number, p.etag, expected_size(p.part_number)};
-        }
-        return state;
-      }
-    } else if (found && !found->upload_id.empty()) {
-      (void)destination.AbortMultipartUpload(key, found->upload_id);  // a stale version
-    }
-  }
-  DTH_ASSIGN_OR_RETURN(state.upload_id, destination.CreateMultipartUpload(key, put));
-  if (options.journal != nullptr) {
-    DTH_RETURN_IF_ERROR(options.journal->Started(
-        JournaledUpload{state.upload_id, plan.part_size, plan.part_count, head.info.etag, {}}));
-  }
-  return state;
-}
 
 Result<std::string> CopyMultipart(ObjectStore& source, const std::string& source_key,
                                   ObjectStore& destination, const std::string& destination_key,
@@ -169,8 +134,11 @@ Result<std::string> CopyMultipart(ObjectStore& source, const std::string& source
   const StoreFeatures& f = destination.Features();
   DTH_ASSIGN_OR_RETURN(PartPlan plan, PlanParts(head.info.size, options.part_size, f.min_part_size,
                                                 f.max_part_size, f.max_parts));
-  DTH_ASSIGN_OR_RETURN(MultipartState state,
-                       StartOrResume(destination, destination_key, head, plan, put, options));
+  const std::string& pin = PinVersion(head.info);
+  NoJournal no_journal;
+  UploadJournal& journal = options.journal != nullptr ? *options.journal : no_journal;
+  DTH_ASSIGN_OR_RETURN(ResumedUpload state, ResumeOrStartUpload(destination, destination_key, pin,
+                                                                head.info.size, plan, put, journal));
   const std::string& upload_id = state.upload_id;
   std::vector<PartInfo>& parts = state.parts;
   result->parts_resumed = state.resumed;
@@ -189,8 +157,8 @@ Result<std::string> CopyMultipart(ObjectStore& source, const std::string& source
     uint64_t length = std::min(plan.part_size, head.info.size - offset);
     PartInfo part{n, "", length};
     DTH_ASSIGN_OR_RETURN(part.etag, CopyPart(source, source_key, destination, destination_key,
-                                             upload_id, n, ByteRange{offset, length},
-                                             head.info.etag, options));
+                                             upload_id, n, ByteRange{offset, length}, pin,
+                                             options));
     ++sent;
     if (options.journal != nullptr) {
       DTH_RETURN_IF_ERROR(options.journal->PartDone(upload_id, n, part.etag));
@@ -203,7 +171,7 @@ Result<std::string> CopyMultipart(ObjectStore& source, const std::string& source
   auto work = [&] {
     for (int n = next_part++; n <= plan.part_count && !failed(); n = next_part++) {
       if (!parts[static_cast<size_t>(n - 1)].etag.empty()) continue;  // resumed
-      Status st = copy_part(n);
+      Status st = Cancelled(options) ? CancelledStatus() : copy_part(n);
       if (!st.ok()) {
         std::lock_guard<std::mutex> lock(mu);
         if (first_error.ok()) first_error = st;
@@ -244,8 +212,8 @@ Result<std::string> CopyStreaming(ObjectStore& source, const std::string& source
   uint64_t received = 0;
   std::thread producer([&] {
     PipeSink pipe_sink(pipe);
-    ProgressSink sink(pipe_sink, &received, head.info.size, options.on_progress);
-    download = source.Get(source_key, GetOptions{std::nullopt, head.info.etag}, sink);
+    ProgressSink sink(pipe_sink, &received, head.info.size, options);
+    download = source.Get(source_key, GetOptions{std::nullopt, PinVersion(head.info)}, sink);
     pipe.CloseWrite(download);
   });
   PipeSource body(pipe, head.info.size);
@@ -296,7 +264,7 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
       listed->size <= options.multipart_threshold && listed->size <= f.max_put_size) {
     ObjectHead head;
     DTH_RETURN_IF_ERROR(CopyBuffered(source, source_key, destination, destination_key, &head,
-                                     listed->etag, listed->size, nullptr, options, &result));
+                                     PinVersion(*listed), listed->size, nullptr, options, &result));
     return result;
   }
   DTH_ASSIGN_OR_RETURN(ObjectHead head, source.Head(source_key));
@@ -332,8 +300,8 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
     if (options.on_progress) options.on_progress(head.info.size, head.info.size);
     return result;
   }
-  const std::string etag = head.info.etag;
-  DTH_RETURN_IF_ERROR(CopyBuffered(source, source_key, destination, destination_key, &head, etag,
+  const std::string pin = PinVersion(head.info);
+  DTH_RETURN_IF_ERROR(CopyBuffered(source, source_key, destination, destination_key, &head, pin,
                                    head.info.size, &tags, options, &result));
   return result;
 }

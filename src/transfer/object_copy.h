@@ -7,6 +7,7 @@
 // parts run on part_concurrency threads that are joined before it returns.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -42,6 +43,10 @@ struct CopyOptions {
   UploadJournal* journal = nullptr;
   // Whether the destination gets the source's content headers and user metadata.
   bool copy_metadata = true;
+  // When it turns true, a copy stops at a resumable point with kCancelled: a multipart
+  // copy starts no new part (parts in flight finish; the journal keeps the upload), a
+  // streamed copy stops reading (nothing is written). Not owned; nullptr = never.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct CopyResult {

@@ -33,6 +33,11 @@ class UploadJournal {
                           const std::string& etag) = 0;
   // The upload was completed or aborted: forget it.
   virtual Status Forget() = 0;
+  // An earlier upload (not the one Started last) was aborted: it needs no more cleanup.
+  virtual Status Abandoned(const std::string& upload_id) {
+    (void)upload_id;
+    return Status::Ok();
+  }
 };
 
 }  // namespace dth

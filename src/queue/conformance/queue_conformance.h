@@ -50,8 +50,10 @@ class QueueConformance : public ::testing::TestWithParam<QueueTarget> {
   static Job MakeJob(const std::string& key, const std::string& task = "task-1");
   // Sends (failing the test on error) and returns how many were new.
   int MustSend(const std::vector<Job>& jobs);
-  std::vector<Lease> MustReceive(JobQueue& q, int max, std::chrono::seconds visibility);
-  QueueStats MustStats();
+  std::vector<Lease> MustReceive(JobQueue& q, int max, std::chrono::seconds visibility,
+                                 const std::string& task = "task-1");
+  QueueStats MustStats(const std::string& task = "task-1");
+  std::vector<DeadLetter> MustDeadLetters(const std::string& task = "task-1");
 
   FakeClock clock_;
 

@@ -21,7 +21,7 @@ bool Drain(const std::string& db_path, const std::string& out_path) {
   if (!queue.ok()) return false;
   std::ofstream out(out_path);
   for (;;) {
-    auto leases = (*queue)->Receive(5, std::chrono::seconds(600));
+    auto leases = (*queue)->Receive("t", 5, std::chrono::seconds(600));
     if (!leases.ok()) return false;
     if (leases->empty()) return true;
     for (const Lease& lease : *leases) {

@@ -55,10 +55,46 @@ TEST(SqliteQueue, JobsSurviveReopen) {
   }
   auto queue = MustOpen(path, &clock);
   ASSERT_TRUE(queue);
-  auto leases = queue->Receive(10, std::chrono::seconds(30));
+  auto leases = queue->Receive("t", 10, std::chrono::seconds(30));
   ASSERT_TRUE(leases.ok());
   ASSERT_EQ(leases->size(), 1u);
   EXPECT_EQ((*leases)[0].job.dedup_key, "a");
+}
+
+TEST(SqliteQueue, UpgradesAVersion1File) {
+  // A state file written by dth 0.1 (queue schema 1): no held jobs, no reasons.
+  const std::string path = TempDbPath();
+  {
+    auto db = SqliteDb::Open(path);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec(R"sql(
+      CREATE TABLE schema_version (component TEXT PRIMARY KEY, version INTEGER NOT NULL);
+      INSERT INTO schema_version VALUES ('queue', 1);
+      CREATE TABLE queue_jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, task_id TEXT NOT NULL,
+        dedup_key TEXT, body TEXT NOT NULL, receive_count INTEGER NOT NULL DEFAULT 0,
+        visible_at INTEGER NOT NULL, receipt TEXT NOT NULL DEFAULT '',
+        enqueued_at INTEGER NOT NULL, UNIQUE (task_id, dedup_key));
+      CREATE INDEX queue_jobs_by_visibility ON queue_jobs (visible_at, id);
+      CREATE TABLE queue_dead (id INTEGER PRIMARY KEY, task_id TEXT NOT NULL, dedup_key TEXT,
+        body TEXT NOT NULL, receive_count INTEGER NOT NULL, enqueued_at INTEGER NOT NULL,
+        dead_at INTEGER NOT NULL);
+      INSERT INTO queue_jobs (task_id, dedup_key, body, visible_at, enqueued_at)
+        VALUES ('t', 'a', '{}', 0, 0);
+      INSERT INTO queue_dead VALUES (7, 't', 'x', '{}', 5, 0, 0);
+    )sql").ok());
+  }
+  FakeClock clock;
+  auto queue = MustOpen(path, &clock);
+  ASSERT_TRUE(queue);
+  auto leases = queue->Receive("t", 10, std::chrono::seconds(30));
+  ASSERT_TRUE(leases.ok()) << leases.status().ToString();
+  ASSERT_EQ(leases->size(), 1u);
+  auto dead = queue->DeadLetters("t", 0, 10);
+  ASSERT_TRUE(dead.ok()) << dead.status().ToString();
+  ASSERT_EQ(dead->size(), 1u);
+  EXPECT_EQ((*dead)[0].reason, "");
+  ASSERT_TRUE(queue->Send({Job{"t", "h", "{}"}}, SendOptions{true}).ok());
+  EXPECT_EQ(queue->Stats("t")->held, 1);
 }
 
 TEST(SqliteQueue, NewerSchemaVersionIsAClearError) {

@@ -137,4 +137,52 @@ TEST_P(StateConformance, RunRecordsAndCounters) {
   EXPECT_EQ(store().FinishRun(424242).code(), Code::kNotFound);
 }
 
+TEST_P(StateConformance, ReplacedUploadsAreLeftoversUntilForgotten) {
+  ASSERT_TRUE(store().RecordUpload(Upload("up-1", 3)).ok());
+  ASSERT_TRUE(store().RecordUpload(Upload("up-9", 3, "other")).ok());
+  auto stale = peer().StaleUploads("task-1", 10);
+  ASSERT_TRUE(stale.ok()) << stale.status().ToString();
+  EXPECT_TRUE(stale->empty()) << "current uploads are not leftovers";
+  ASSERT_TRUE(store().RecordUpload(Upload("up-2", 3)).ok());  // replaces up-1
+  ASSERT_TRUE(store().RecordUpload(Upload("up-3", 3)).ok());  // replaces up-2
+  stale = peer().StaleUploads("task-1", 10);
+  ASSERT_TRUE(stale.ok());
+  EXPECT_EQ(*stale, (std::vector<StaleUpload>{{"big", "up-1"}, {"big", "up-2"}}));
+  EXPECT_EQ(peer().StaleUploads("task-1", 1)->size(), 1u);
+  EXPECT_TRUE(peer().StaleUploads("task-2", 10)->empty()) << "per task";
+  EXPECT_EQ(peer().StaleUploads("task-1", 0).status().code(), Code::kInvalidArgument);
+  ASSERT_TRUE(store().ForgetUpload("task-1", "up-1").ok());
+  EXPECT_EQ(*peer().StaleUploads("task-1", 10), (std::vector<StaleUpload>{{"big", "up-2"}}));
+  // A finished upload (DeleteUpload) is nobody's leftover.
+  ASSERT_TRUE(store().DeleteUpload("task-1", "big").ok());
+  ASSERT_TRUE(store().DeleteUpload("task-1", "other").ok());
+  EXPECT_EQ(*peer().StaleUploads("task-1", 10), (std::vector<StaleUpload>{{"big", "up-2"}}));
+  ASSERT_TRUE(store().ForgetUpload("task-1", "up-2").ok());
+  EXPECT_TRUE(peer().StaleUploads("task-1", 10)->empty());
+  EXPECT_TRUE(store().ForgetUpload("task-1", "no-such").ok());
+}
+
+TEST_P(StateConformance, OneExclusiveRunOrManySharedWorkersPerTask) {
+  auto run = store().LockTask("task-1", TaskLockMode::kExclusive);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  auto second = peer().LockTask("task-1", TaskLockMode::kExclusive);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), Code::kPreconditionFailed);
+  EXPECT_NE(second.status().message().find("task task-1 is already running"), std::string::npos)
+      << second.status().message();
+  EXPECT_FALSE(peer().LockTask("task-1", TaskLockMode::kShared).ok());
+  EXPECT_TRUE(peer().LockTask("task-2", TaskLockMode::kExclusive).ok()) << "per task";
+  run->reset();
+  auto w1 = peer().LockTask("task-1", TaskLockMode::kShared);
+  auto w2 = store().LockTask("task-1", TaskLockMode::kShared);
+  ASSERT_TRUE(w1.ok() && w2.ok()) << "workers share a task";
+  auto blocked = store().LockTask("task-1", TaskLockMode::kExclusive);
+  ASSERT_FALSE(blocked.ok());
+  EXPECT_NE(blocked.status().message().find("dth worker"), std::string::npos)
+      << blocked.status().message();
+  w1->reset();
+  w2->reset();
+  EXPECT_TRUE(store().LockTask("task-1", TaskLockMode::kExclusive).ok());
+}
+
 }  // namespace dth

@@ -52,6 +52,8 @@ SqliteStatement& SqliteStatement::BindNull(int index) {
   return *this;
 }
 
+int SqliteStatement::ParameterCount() const { return sqlite3_bind_parameter_count(stmt_); }
+
 Result<bool> SqliteStatement::Step() {
   if (bind_rc_ != SQLITE_OK) return StatusFor(db_, bind_rc_, "sqlite bind");
   const int rc = sqlite3_step(stmt_);
@@ -112,6 +114,7 @@ Result<std::shared_ptr<SqliteConnection>> SqliteConnection::Open(
     const std::string& path, std::chrono::milliseconds busy_timeout) {
   auto conn = std::make_shared<SqliteConnection>();
   DTH_ASSIGN_OR_RETURN(conn->db, SqliteDb::Open(path, busy_timeout));
+  conn->path = path;
   return conn;
 }
 
@@ -147,7 +150,8 @@ Status SqliteDb::Error(int rc, std::string_view context) const {
   return StatusFor(db_, rc, context);
 }
 
-Status SqliteDb::EnsureSchema(const char* component, int version, const char* schema) {
+Status SqliteDb::EnsureSchema(const char* component, int version, const char* schema,
+                              const std::vector<const char*>& migrations) {
   SqliteTransaction txn(*this);
   DTH_RETURN_IF_ERROR(txn.Begin());
   DTH_RETURN_IF_ERROR(Exec(
@@ -168,8 +172,22 @@ Status SqliteDb::EnsureSchema(const char* component, int version, const char* sc
                       std::to_string(version) + "); upgrade dth");
   }
   if (found == version) return txn.Commit();
-  // found == 0: a new database. (Migrations from older versions go here.)
-  DTH_RETURN_IF_ERROR(Exec(schema));
+  if (found == 0) {
+    DTH_RETURN_IF_ERROR(Exec(schema));  // a new database
+  } else {
+    if (static_cast<size_t>(version - 1) > migrations.size()) {
+      return Status(Code::kNotSupported, std::string("database ") + component +
+                                             " schema version " + std::to_string(found) +
+                                             " cannot be upgraded by this dth");
+    }
+    for (int64_t v = found; v < version; ++v) {
+      Status migrated = Exec(migrations[static_cast<size_t>(v - 1)]);
+      if (!migrated.ok()) {
+        return migrated.Prefix(std::string("upgrading the ") + component + " schema from version " +
+                               std::to_string(v));
+      }
+    }
+  }
   {
     DTH_ASSIGN_OR_RETURN(auto insert, Prepare("INSERT OR REPLACE INTO schema_version"
                                               " (component, version) VALUES (?, ?)"));

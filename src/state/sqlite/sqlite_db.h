@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "core/result.h"
 
@@ -39,6 +40,7 @@ class SqliteStatement {
   SqliteStatement& Bind(int index, std::string_view text);
   SqliteStatement& BindNull(int index);
 
+  int ParameterCount() const;  // the largest parameter index the statement uses
   Result<bool> Step();  // true: a row is ready to read
   Status Run();         // steps until done, ignoring rows
 
@@ -70,8 +72,11 @@ class SqliteDb {
   int64_t LastInsertId() const;
 
   // Creates this component's tables (schema, idempotent DDL) on first open and checks
-  // the recorded version: a newer version than `version` is a clear kNotSupported.
-  Status EnsureSchema(const char* component, int version, const char* schema);
+  // the recorded version: a newer version than `version` is a clear kNotSupported; an
+  // older one n is brought up by running migrations[n-1], migrations[n], ... (each
+  // upgrades one version) in the same transaction.
+  Status EnsureSchema(const char* component, int version, const char* schema,
+                      const std::vector<const char*>& migrations = {});
 
   // A Status for a failed sqlite call: "context: sqlite message".
   Status Error(int rc, std::string_view context) const;
@@ -93,6 +98,7 @@ class SqliteDb {
 struct SqliteConnection {
   std::mutex mu;
   std::unique_ptr<SqliteDb> db;
+  std::string path;  // as opened (":memory:" for a private database)
   static Result<std::shared_ptr<SqliteConnection>> Open(
       const std::string& path, std::chrono::milliseconds busy_timeout = std::chrono::seconds(30));
 };

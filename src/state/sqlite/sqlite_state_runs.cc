@@ -23,7 +23,36 @@ Status SqliteStateStore::RecordUpload(const UploadRecord& u) {
   upsert.Bind(1, u.task_id).Bind(2, u.key).Bind(3, u.upload_id);
   upsert.Bind(4, static_cast<int64_t>(u.part_size)).Bind(5, u.part_count);
   DTH_RETURN_IF_ERROR(upsert.Bind(6, u.source_etag).Bind(7, NowMs()).Run());
+  DTH_ASSIGN_OR_RETURN(auto log, db_->Prepare(
+      "INSERT OR IGNORE INTO state_upload_log (task_id, upload_id, key, created_at)"
+      " VALUES (?, ?, ?, ?)"));
+  DTH_RETURN_IF_ERROR(log.Bind(1, u.task_id).Bind(2, u.upload_id).Bind(3, u.key).Bind(4, NowMs()).Run());
   return txn.Commit();
+}
+
+Result<std::vector<StaleUpload>> SqliteStateStore::StaleUploads(const std::string& task_id,
+                                                               int limit) {
+  if (limit < 1) return InvalidArgument("state StaleUploads: limit must be >= 1");
+  std::lock_guard lock(mu_);
+  DTH_ASSIGN_OR_RETURN(auto select, db_->Prepare(
+      "SELECT l.key, l.upload_id FROM state_upload_log l WHERE l.task_id = ?1 AND NOT EXISTS"
+      " (SELECT 1 FROM state_uploads u WHERE u.task_id = ?1 AND u.key = l.key"
+      " AND u.upload_id = l.upload_id) ORDER BY l.created_at, l.upload_id LIMIT ?2"));
+  select.Bind(1, task_id).Bind(2, limit);
+  std::vector<StaleUpload> out;
+  for (;;) {
+    DTH_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    out.push_back(StaleUpload{select.Text(0), select.Text(1)});
+  }
+  return out;
+}
+
+Status SqliteStateStore::ForgetUpload(const std::string& task_id, const std::string& upload_id) {
+  std::lock_guard lock(mu_);
+  DTH_ASSIGN_OR_RETURN(auto remove, db_->Prepare(
+      "DELETE FROM state_upload_log WHERE task_id = ? AND upload_id = ?"));
+  return remove.Bind(1, task_id).Bind(2, upload_id).Run();
 }
 
 Result<UploadRecord> SqliteStateStore::FindUpload(const std::string& task_id,
@@ -105,7 +134,10 @@ Status SqliteStateStore::DeleteUpload(const std::string& task_id, const std::str
   std::lock_guard lock(mu_);
   SqliteTransaction txn(*db_);
   DTH_RETURN_IF_ERROR(txn.Begin());
+  // The current upload leaves the log too: completed or aborted, it is nobody's leftover.
   for (const char* sql : {"DELETE FROM state_parts WHERE task_id = ? AND key = ?",
+                          "DELETE FROM state_upload_log WHERE task_id = ?1 AND upload_id IN"
+                          " (SELECT upload_id FROM state_uploads WHERE task_id = ?1 AND key = ?2)",
                           "DELETE FROM state_uploads WHERE task_id = ? AND key = ?"}) {
     DTH_ASSIGN_OR_RETURN(auto remove, db_->Prepare(sql));
     DTH_RETURN_IF_ERROR(remove.Bind(1, task_id).Bind(2, key).Run());

@@ -5,7 +5,7 @@
 namespace dth {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 // Times are milliseconds since the Unix epoch; 0 = not set. Keys compare as bytes.
 constexpr char kSchema[] = R"sql(
@@ -49,6 +49,24 @@ CREATE TABLE IF NOT EXISTS state_runs (
   objects_skipped INTEGER NOT NULL DEFAULT 0,
   objects_failed INTEGER NOT NULL DEFAULT 0,
   objects_deleted INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS state_upload_log (
+  task_id TEXT NOT NULL,
+  upload_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (task_id, upload_id)) WITHOUT ROWID;
+)sql";
+
+// Version 1 did not remember replaced uploads: the current ones are all it knows.
+constexpr char kFromVersion1[] = R"sql(
+CREATE TABLE IF NOT EXISTS state_upload_log (
+  task_id TEXT NOT NULL,
+  upload_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (task_id, upload_id)) WITHOUT ROWID;
+INSERT OR IGNORE INTO state_upload_log (task_id, upload_id, key, created_at)
+  SELECT task_id, upload_id, key, created_at FROM state_uploads;
 )sql";
 
 constexpr char kObjectColumns[] =
@@ -85,9 +103,17 @@ Result<std::unique_ptr<SqliteStateStore>> SqliteStateStore::Open(
     std::shared_ptr<SqliteConnection> conn, const StateStoreOptions& options) {
   {
     std::lock_guard lock(conn->mu);
-    DTH_RETURN_IF_ERROR(conn->db->EnsureSchema("state", kSchemaVersion, kSchema));
+    DTH_RETURN_IF_ERROR(conn->db->EnsureSchema("state", kSchemaVersion, kSchema, {kFromVersion1}));
   }
   return std::unique_ptr<SqliteStateStore>(new SqliteStateStore(std::move(conn), options));
+}
+
+Result<std::unique_ptr<TaskLock>> SqliteStateStore::LockTask(const std::string& task_id,
+                                                             TaskLockMode mode) {
+  if (conn_->path.empty() || conn_->path == ":memory:") {
+    return LockTaskInProcess(conn_.get(), task_id, mode);
+  }
+  return LockTaskWithFile(conn_->path + ".locks", task_id, mode);
 }
 
 SqliteStateStore::SqliteStateStore(std::shared_ptr<SqliteConnection> conn,

@@ -42,14 +42,22 @@ class SqliteStateStore : public StateStore {
                          const std::string& upload_id, int part_number,
                          const std::string& etag) override;
   Status DeleteUpload(const std::string& task_id, const std::string& key) override;
+  Result<std::vector<StaleUpload>> StaleUploads(const std::string& task_id, int limit) override;
+  Status ForgetUpload(const std::string& task_id, const std::string& upload_id) override;
+  // File locks in "<database>.locks/" (in-process for ":memory:").
+  Result<std::unique_ptr<TaskLock>> LockTask(const std::string& task_id,
+                                             TaskLockMode mode) override;
 
   Result<int64_t> StartRun(const std::string& task_id) override;
   Status AddToRun(int64_t run_id, const RunCounters& delta) override;
   Status FinishRun(int64_t run_id) override;
   Result<RunRecord> GetRun(int64_t run_id) override;
 
- private:
+ protected:
+  // On a database whose schema Open has already ensured.
   SqliteStateStore(std::shared_ptr<SqliteConnection> conn, const StateStoreOptions& options);
+
+ private:
   int64_t NowMs() const { return ToUnixMs(options_.clock->Now()); }
 
   std::shared_ptr<SqliteConnection> conn_;

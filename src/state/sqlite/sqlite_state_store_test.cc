@@ -69,7 +69,7 @@ TEST(SqliteStateStore, SharesAFileWithTheQueueAndSurvivesReopen) {
   EXPECT_EQ(got->status, ObjectStatus::kDone);
   auto queue = SqliteQueue::Open(path, QueueOptions{5, &clock});
   ASSERT_TRUE(queue.ok());
-  EXPECT_EQ((*queue)->Stats()->waiting, 1);
+  EXPECT_EQ((*queue)->Stats("t")->waiting, 1);
 }
 
 TEST(SqliteStateStore, SharesOneConnectionWithTheQueueAcrossThreads) {
@@ -96,7 +96,7 @@ TEST(SqliteStateStore, SharesOneConnectionWithTheQueueAcrossThreads) {
   auto counts = (*state)->CountObjects("task");
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->total(), 200);
-  auto stats = (*queue)->Stats();
+  auto stats = (*queue)->Stats("task");
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->waiting, 200);
   std::filesystem::remove_all(std::filesystem::path(path).parent_path());

@@ -95,6 +95,7 @@ Result<std::optional<ObjectInfo>> LocalLister::Describe(const Frame& f, const st
   info.size = static_cast<uint64_t>(st.st_size);
   info.etag = KnownEtag(meta, st);
   info.last_modified = ToTimePoint(MtimeNs(st));
+  info.version = VersionToken(st);
   if (meta) info.storage_class = meta->storage_class;
   return std::optional<ObjectInfo>(std::move(info));
 }

@@ -148,4 +148,13 @@ int MultipartCount(const std::string& etag) {
   return ec == std::errc() && p == end ? n : 0;
 }
 
+std::string VersionToken(const struct stat& st) {
+  const int64_t ctime_ns = static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
+  return "local:" + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" +
+         std::to_string(st.st_size) + ":" + std::to_string(MtimeNs(st)) + ":" +
+         std::to_string(ctime_ns);
+}
+
+bool IsVersionToken(std::string_view text) { return text.starts_with("local:"); }
+
 }  // namespace dth::local

@@ -50,6 +50,12 @@ std::string KnownEtag(const std::optional<MetaRecord>& record, const struct stat
 bool XattrSupported(int dir_fd);
 
 TimePoint ToTimePoint(int64_t ns);
+
+// The version token of a regular file (ObjectInfo::version): "local:" + device, inode,
+// size, mtime and ctime (ns). A rewrite, even of the same size within the same second,
+// or a replacement by another file, changes it.
+std::string VersionToken(const struct stat& st);
+bool IsVersionToken(std::string_view text);
 // An ETag as a client may send it ("\"abc\"") without the quotes.
 std::string UnquoteEtag(const std::string& etag);
 // "<md5-hex>-N" → N, else 0.

@@ -49,7 +49,14 @@ Status LocalStore::Get(const std::string& key, const GetOptions& options, ByteSi
                        ObjectHead* head) {
   DTH_ASSIGN_OR_RETURN(OpenObject obj, OpenObjectFile(key));
   ObjectHead h = MakeHead(key, obj);
-  if (!options.if_match.empty() && options.if_match != "*") {
+  if (local::IsVersionToken(options.if_match)) {
+    // Pinned to a version of the file (not its content hash): no extra read. The check
+    // after reading below catches a write that lands while it is read.
+    if (options.if_match != h.info.version) {
+      return Status(Code::kPreconditionFailed, "object " + local::EscapeKey(key) + " in " +
+                                                   root_ + " changed since it was listed");
+    }
+  } else if (!options.if_match.empty() && options.if_match != "*") {
     DTH_ASSIGN_OR_RETURN(std::string etag, EtagForMatch(obj));
     h.info.etag = etag;
     if (local::UnquoteEtag(options.if_match) != etag) {

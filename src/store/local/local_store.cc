@@ -114,6 +114,7 @@ ObjectHead LocalStore::MakeHead(const std::string& key, const OpenObject& obj) c
   head.info.size = static_cast<uint64_t>(obj.st.st_size);
   head.info.etag = local::KnownEtag(obj.meta, obj.st);
   head.info.last_modified = local::ToTimePoint(local::MtimeNs(obj.st));
+  head.info.version = local::VersionToken(obj.st);
   if (obj.meta) {
     head.info.storage_class = obj.meta->storage_class;
     head.metadata = obj.meta->metadata;

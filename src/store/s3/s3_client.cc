@@ -159,7 +159,16 @@ Result<HttpResponse> S3Client::ExecuteOnce(const S3Request& request) const {
     }
     for (auto& h : signed_headers.headers) http.headers.push_back(std::move(h));
   }
+  const auto started = std::chrono::steady_clock::now();
   auto sent = http_->Send(http);
+  if (spdlog::should_log(spdlog::level::debug)) {
+    // -vv: every request, without query (presigned credentials) or headers (signatures).
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started).count();
+    spdlog::debug("{} {} {} -> {} in {} ms", request.operation, request.method,
+                  Describe(request.key),
+                  sent.ok() ? std::to_string(sent->status) : sent.status().ToString(), ms);
+  }
   if (!sent.ok()) {
     Status st = sent.status();
     // A transport failure (reset, timeout, refused) does not say which request it was.
