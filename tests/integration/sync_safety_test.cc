@@ -311,16 +311,25 @@ TEST_F(SyncSafetyTest, FailuresNoRetryCanCureFailFastAndAreListedAsDeadLetters) 
 }
 
 TEST_F(SyncSafetyTest, VerboseShowsEachObjectAndVeryVerboseEachRequestWithoutSecrets) {
-  ASSERT_TRUE(PutString(*src_, "a", "1").ok());
-  ASSERT_TRUE(PutString(*src_, "big", Bytes(6u << 20, 'v')).ok());
-  auto v = Dth({"-v", "sync", Url(*src_), Url(*dst_), "--endpoint", env_.endpoint, "--state",
+  const fs::path local = dir_ / "v";
+  fs::create_directories(local);
+  std::ofstream(local / "a") << "1";
+  std::ofstream(local / "big", std::ios::binary) << Bytes(6u << 20, 'v');
+  auto v = Dth({"-v", "sync", local.string(), Url(*dst_), "--endpoint", env_.endpoint, "--state",
                 state_path_, "--multipart-threshold", "5", "--part-size", "5"});
   ASSERT_EQ(v.exit_code, 0) << v.err;
   EXPECT_NE(v.err.find("plan of"), std::string::npos) << v.err;
   EXPECT_NE(v.err.find("copied a (1 bytes, single request)"), std::string::npos) << v.err;
   EXPECT_NE(v.err.find("big (6291456 bytes, multipart, 2 parts sent)"), std::string::npos) << v.err;
-  ASSERT_TRUE(PutString(*src_, "b", "2").ok());
-  auto vv = Dth({"-vv", "sync", Url(*src_), Url(*dst_), "--endpoint", env_.endpoint, "--state",
+  // Server-side copies say so.
+  ASSERT_TRUE(PutString(*src_, "s", "2").ok());
+  auto server_side = Dth({"-v", "sync", Url(*src_), Url(*dst_, "ss"), "--endpoint", env_.endpoint,
+                          "--state", state_path_});
+  ASSERT_EQ(server_side.exit_code, 0) << server_side.err;
+  EXPECT_NE(server_side.err.find("copied ss/s (1 bytes, server-side"), std::string::npos)
+      << server_side.err;
+  std::ofstream(local / "b") << "2";
+  auto vv = Dth({"-vv", "sync", local.string(), Url(*dst_), "--endpoint", env_.endpoint, "--state",
                  state_path_});
   ASSERT_EQ(vv.exit_code, 0) << vv.err;
   EXPECT_NE(vv.err.find("PutObject PUT"), std::string::npos) << vv.err;
