@@ -80,7 +80,7 @@ int DryRun(OpenedTask& task, const SyncArgs& args, const GlobalOptions& g) {
   if (args.json) {
     std::printf("%s\n", ReportJson(task.spec.task_id, report, true).c_str());
   } else if (!g.quiet) {
-    PrintPlan(stdout, *plan, true);
+    PrintPlan(stdout, *plan, true, task.options.max_deletes);
   }
   return 0;
 }
@@ -124,7 +124,7 @@ int RunFinder(const SyncArgs& args, const GlobalOptions& g) {
   if (args.json) {
     std::printf("%s\n", ReportJson(task->spec.task_id, *report, false).c_str());
   } else if (!g.quiet || !report->ok()) {
-    PrintPlan(stdout, *plan, false);
+    PrintPlan(stdout, *plan, false, task->options.max_deletes);
     const std::string deletes = DeletePhaseNote(*report);
     if (!deletes.empty()) std::printf("%s\n", deletes.c_str());
     std::printf("jobs are queued in %s; run `dth worker` with the same task to copy them\n",

@@ -50,11 +50,15 @@ void PrintDecision(std::FILE* out, const Decision& d) {
                PrintableKey(d.key()).c_str(), Size(obj->size).c_str());
 }
 
-void PrintPlan(std::FILE* out, const FinderTotals& plan, bool dry_run) {
-  std::fprintf(out, "%s: copy %llu objects, %s%s; delete %llu; skip %llu%s\n",
+void PrintPlan(std::FILE* out, const FinderTotals& plan, bool dry_run, uint64_t max_deletes) {
+  const std::string refused =
+      plan.delete_objects > max_deletes
+          ? " (more than --max-delete " + std::to_string(max_deletes) + ": none would go)"
+          : "";
+  std::fprintf(out, "%s: copy %llu objects, %s%s; delete %llu%s; skip %llu%s\n",
                dry_run ? "dry run" : "plan", static_cast<unsigned long long>(plan.copy_objects),
                Size(plan.copy_bytes).c_str(), ReasonCounts(plan, Action::kCopy).c_str(),
-               static_cast<unsigned long long>(plan.delete_objects),
+               static_cast<unsigned long long>(plan.delete_objects), refused.c_str(),
                static_cast<unsigned long long>(plan.skip_objects),
                ReasonCounts(plan, Action::kSkip).c_str());
 }

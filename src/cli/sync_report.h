@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <thread>
@@ -18,8 +19,10 @@ namespace dth::cli {
 std::string PrintableKey(const std::string& key);
 // "copy   missing          dir/key  7.0 KiB"
 void PrintDecision(std::FILE* out, const Decision& d);
-// "plan: 6 to copy (60.0 KiB), 2 to delete, 3 to skip (unchanged 3)"
-void PrintPlan(std::FILE* out, const FinderTotals& plan, bool dry_run);
+// "plan: copy 6 objects, 60.0 KiB (missing 6); delete 2; skip 3 (unchanged 3)"; deletes
+// above max_deletes are said to be refused.
+void PrintPlan(std::FILE* out, const FinderTotals& plan, bool dry_run,
+               uint64_t max_deletes = UINT64_MAX);
 void PrintReport(std::FILE* out, const std::string& task_id, const SyncReport& report);
 std::string ReportJson(const std::string& task_id, const SyncReport& report, bool dry_run);
 // One line on why the delete phase did not run ("" when it ran).

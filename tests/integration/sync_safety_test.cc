@@ -154,6 +154,11 @@ TEST_F(SyncSafetyTest, APrefixNamesAFolderWithOrWithoutItsSlash) {
 TEST_F(SyncSafetyTest, MoreDeletesThanMaxDeleteDeletesNothing) {
   ASSERT_TRUE(PutString(*src_, "keep", "k").ok());
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(PutString(*dst_, "extra" + std::to_string(i), "x").ok());
+  auto dry = Dth({"sync", Url(*src_), Url(*dst_), "--endpoint", env_.endpoint, "--state",
+                  state_path_, "--delete", "--max-delete", "3", "--dry-run"});
+  EXPECT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("delete 5 (more than --max-delete 3: none would go)"), std::string::npos)
+      << dry.out;
   auto run = Dth({"sync", Url(*src_), Url(*dst_), "--endpoint", env_.endpoint, "--state",
                   state_path_, "--delete", "--max-delete", "3"});
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
