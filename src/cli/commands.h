@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "cli/location.h"
+#include "store/location.h"
 #include "http/http_client.h"
 #include "store/open_store.h"
 

@@ -1,7 +1,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
-#include "cli/location.h"
+#include "store/location.h"
 
 namespace dth::cli {
 

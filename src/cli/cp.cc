@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "cli/commands.h"
-#include "cli/location.h"
+#include "store/location.h"
 #include "cli/progress.h"
 #include "transfer/object_copy.h"
 

@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "cli/commands.h"
-#include "cli/location.h"
+#include "store/location.h"
 
 namespace dth::cli {
 namespace {

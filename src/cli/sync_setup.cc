@@ -5,10 +5,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli/location.h"
-#include "finder/finder_plan.h"
-#include "queue/sqlite/sqlite_queue.h"
-#include "state/sqlite/sqlite_state_store.h"
 
 namespace dth::cli {
 namespace {
@@ -46,37 +42,6 @@ ConnectionOptions FromTask(const TaskConnection& t) {
   c.region = t.region;
   c.profile = t.profile;
   return c;
-}
-
-struct Side {
-  Location loc;
-  std::string prefix;  // S3: key prefix; local: ""
-};
-
-Result<Side> ParseSide(const std::string& text, const char* what, bool must_exist) {
-  if (text.empty()) return InvalidArgument(std::string("no ") + what + " given");
-  DTH_ASSIGN_OR_RETURN(Location loc, ParseLocation(text));
-  Side side{loc, ""};
-  if (loc.kind == Location::Kind::kS3) {
-    // A prefix names a folder, as in `aws s3 sync` and rclone: s3://b/data is data/, so
-    // it never reaches data-archive/ and data -> data/ never writes data//key.
-    side.prefix = SyncPrefix(loc.key);
-    return side;
-  }
-  std::error_code ec;
-  if (must_exist && !std::filesystem::is_directory(loc.path, ec))
-    return InvalidArgument(std::string(what) + " '" + text + "' is not a directory");
-  if (std::filesystem::exists(loc.path, ec) && !std::filesystem::is_directory(loc.path, ec))
-    return InvalidArgument(std::string(what) + " '" + text + "' is a file: sync copies directories (use cp)");
-  return side;
-}
-
-Result<std::vector<std::string>> ReadPrefixList(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return InvalidArgument("cannot read the prefix list " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParsePrefixList(text.str());
 }
 
 }  // namespace
@@ -154,70 +119,30 @@ std::string DefaultStateDir() {
 }
 
 Result<OpenedTask> OpenTask(const SyncArgs& args, const GlobalOptions& g) {
-  OpenedTask task;
+  OpenTaskInput in;
   if (!args.task_file.empty()) {
-    DTH_ASSIGN_OR_RETURN(task.spec, LoadTaskFile(args.task_file));
-    for (const auto& apply : args.apply_given) apply(task.spec);
+    DTH_ASSIGN_OR_RETURN(in.spec, LoadTaskFile(args.task_file));
+    for (const auto& apply : args.apply_given) apply(in.spec);
   } else {
-    task.spec = args.flags;
-  }
-  SyncTaskSpec& spec = task.spec;
-  DTH_ASSIGN_OR_RETURN(Side src, ParseSide(spec.source, "source", true));
-  DTH_ASSIGN_OR_RETURN(Side dst, ParseSide(spec.destination, "destination", false));
-  for (char c : spec.task_id) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
-      return InvalidArgument("task id '" + spec.task_id + "': use letters, digits, '-', '_' and '.'");
-  }
-  DTH_ASSIGN_OR_RETURN(task.options, ToSyncOptions(spec));
-  task.options.source_prefix = src.prefix;
-  task.options.destination_prefix = dst.prefix;
-  if (!spec.prefix_list_file.empty()) {
-    DTH_ASSIGN_OR_RETURN(task.options.finder.prefix_list, ReadPrefixList(spec.prefix_list_file));
+    in.spec = args.flags;
   }
   // Connections: the task file's, with flags given on the command line winning; the
   // destination falls back to the source's.
-  ConnectionOptions src_conn = MergeConnection(FromTask(spec.source_connection), g.connection);
+  ConnectionOptions src_conn = MergeConnection(FromTask(in.spec.source_connection), g.connection);
   src_conn.addressing = g.connection.addressing;
   src_conn.sign_payload = g.connection.sign_payload;
   src_conn.requester_pays = g.connection.requester_pays;
   src_conn.anonymous = g.connection.anonymous;
   ConnectionOptions dst_conn = MergeConnection(
-      MergeConnection(src_conn, FromTask(spec.destination_connection)), g.destination);
+      MergeConnection(src_conn, FromTask(in.spec.destination_connection)), g.destination);
   dst_conn.anonymous = g.destination.anonymous;
-  DTH_ASSIGN_OR_RETURN(task.source, OpenForLocation(src.loc, src_conn, g, src.loc.path, false));
-  DTH_ASSIGN_OR_RETURN(task.destination, OpenForLocation(dst.loc, dst_conn, g, dst.loc.path, true));
-  if (spec.task_id.empty()) {
-    auto where = [](const Location& loc, const ConnectionOptions& conn, const ObjectStore& store) {
-      if (loc.kind != Location::Kind::kS3) return std::string("local");
-      return (conn.provider.empty() ? std::string(conn.endpoint.empty() ? "aws" : "s3")
-                                    : conn.provider) +
-             "|" + StoreLocation(store);
-    };
-    spec.task_id = DefaultTaskId(src.loc.original, where(src.loc, src_conn, *task.source),
-                                 dst.loc.original, where(dst.loc, dst_conn, *task.destination));
-  }
-  task.options.task_id = spec.task_id;
-  task.options.copy.server_side = src.loc.kind == Location::Kind::kS3 &&
-                                  dst.loc.kind == Location::Kind::kS3 &&
-                                  task.destination->Features().server_side_copy &&
-                                  StoreIdentity(*task.source) == StoreIdentity(*task.destination);
-  task.options.copy.server_side_source_bucket = src.loc.bucket;
-
-  task.state_path = spec.state_path;
-  if (task.state_path.empty()) {
-    std::string dir = DefaultStateDir();
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return IoError("cannot create the state directory " + dir + ": " + ec.message());
-    task.state_path = dir + "/" + spec.task_id + ".db";
-  }
-  QueueOptions queue_options;
-  queue_options.max_receives = task.options.max_receives;
-  // One connection for both: they never wait for each other's locks in this process.
-  DTH_ASSIGN_OR_RETURN(auto conn, SqliteConnection::Open(task.state_path));
-  DTH_ASSIGN_OR_RETURN(task.queue, SqliteQueue::Open(conn, queue_options));
-  DTH_ASSIGN_OR_RETURN(task.state, SqliteStateStore::Open(conn));
-  return task;
+  src_conn.retry.max_attempts = g.retries + 1;
+  dst_conn.retry.max_attempts = g.retries + 1;
+  in.source_connection = src_conn;
+  in.destination_connection = dst_conn;
+  in.http = SharedHttpClient(g);
+  in.state_dir = DefaultStateDir();
+  return OpenSyncTask(in);
 }
 
 }  // namespace dth::cli

@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "queue/job_queue.h"
 #include "state/state_store.h"
+#include "sync/open_task.h"
 #include "sync/sync_task.h"
 
 namespace dth::cli {
@@ -30,18 +31,7 @@ struct SyncArgs {
 
 void AddSyncFlags(CLI::App* cmd, SyncArgs& args, bool with_locations);
 
-// Everything a command needs to run a task. Stores are opened; queue and state share
-// one SQLite file.
-struct OpenedTask {
-  SyncTaskSpec spec;
-  std::unique_ptr<ObjectStore> source;
-  std::unique_ptr<ObjectStore> destination;
-  std::unique_ptr<JobQueue> queue;
-  std::unique_ptr<StateStore> state;
-  std::string state_path;
-  SyncOptions options;
-};
-
+// Opens the task the flags (and task file) describe (sync/open_task.h).
 Result<OpenedTask> OpenTask(const SyncArgs& args, const GlobalOptions& g);
 
 // --dead-letters, --requeue-dead-letters, --purge-dead-letters (cli/sync_dead_letters.cc).

@@ -58,6 +58,12 @@ class Status {
     retry_after_ = delay;
     return *this;
   }
+  // The input field at fault ("parameters.srcBucket"), for an API to point at it.
+  Status& WithField(std::string field) {
+    field_ = std::move(field);
+    return *this;
+  }
+  const std::string& field() const { return field_; }
   // Prefixes context: "GetObject bucket/key: <message>".
   Status& Prefix(const std::string& context) {
     message_ = context + ": " + message_;
@@ -77,6 +83,7 @@ class Status {
   int http_status_ = 0;
   std::string server_code_;
   std::optional<std::chrono::milliseconds> retry_after_;
+  std::string field_;
 };
 
 inline Status InvalidArgument(std::string m) { return {Code::kInvalidArgument, std::move(m)}; }

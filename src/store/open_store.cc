@@ -16,17 +16,22 @@ Result<std::unique_ptr<ObjectStore>> OpenS3Store(const std::string& bucket,
   DTH_ASSIGN_OR_RETURN(const ProviderProfile* provider, FindProvider(provider_name));
 
   std::string region = options.region;
-  if (region.empty()) {
+  if (region.empty() && !options.credentials) {
     DTH_ASSIGN_OR_RETURN(region, ResolveRegion(options.profile, env));
   }
   if (region.empty()) region = provider->default_region.empty() ? "us-east-1" : provider->default_region;
   if (!IsValidRegion(region)) return InvalidArgument("invalid region '" + region + "'");
   DTH_ASSIGN_OR_RETURN(std::string endpoint, ResolveEndpoint(*provider, region, options.endpoint));
 
-  CredentialOptions cred_options;
-  cred_options.profile = options.profile;
-  cred_options.anonymous = options.anonymous;
-  DTH_ASSIGN_OR_RETURN(Credentials credentials, ResolveCredentials(cred_options, env));
+  Credentials credentials;
+  if (options.credentials) {
+    credentials = *options.credentials;
+  } else {
+    CredentialOptions cred_options;
+    cred_options.profile = options.profile;
+    cred_options.anonymous = options.anonymous;
+    DTH_ASSIGN_OR_RETURN(credentials, ResolveCredentials(cred_options, env));
+  }
 
   s3::S3Config config;
   config.endpoint = endpoint;

@@ -5,9 +5,11 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/retry.h"
+#include "credentials/credentials.h"
 #include "credentials/environment.h"
 #include "http/http_client.h"
 #include "store/object_store.h"
@@ -26,6 +28,9 @@ struct ConnectionOptions {
   std::string body_checksum;
   bool requester_pays = false;
   RetryPolicy retry;
+  // Keys given directly (the hub's named credentials): used instead of the chain
+  // (profile, environment, shared files), which is then never consulted.
+  std::optional<Credentials> credentials;
 };
 
 // For a kLocal location the store's root is `root` (created when create_root).

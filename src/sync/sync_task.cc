@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -32,7 +33,7 @@ class Reader {
   Reader(const YAML::Node& node, const std::string& name) : node_(node), name_(name) {}
 
   Status Bad(const std::string& key, const std::string& why) const {
-    return InvalidArgument("task file " + name_ + ": " + key + ": " + why);
+    return InvalidArgument(name_ + ": " + key + ": " + why).WithField(key);
   }
   Result<std::string> Text(const std::string& key, const YAML::Node& v) const {
     if (!v.IsScalar()) return Bad(key, "expected a string");
@@ -80,21 +81,25 @@ class Reader {
 
  private:
   const YAML::Node& node_;
-  const std::string& name_;
+  const std::string name_;
 };
 
 }  // namespace
 
-Result<SyncTaskSpec> ParseTaskFile(const std::string& content, const std::string& name) {
+namespace {
+
+// label: how errors name the input ("task file X", "parameters").
+Result<SyncTaskSpec> ParseSpec(const std::string& content, const std::string& label,
+                               const std::vector<std::string>& ignored) {
   YAML::Node root;
   try {
     root = YAML::Load(content);
   } catch (const YAML::Exception& e) {
-    return InvalidArgument("task file " + name + ": not YAML or JSON: " + e.msg + " (line " +
+    return InvalidArgument(label + ": not YAML or JSON: " + e.msg + " (line " +
                            std::to_string(e.mark.line + 1) + ")");
   }
-  if (!root.IsMap()) return InvalidArgument("task file " + name + ": expected a map of parameters");
-  Reader r(root, name);
+  if (!root.IsMap()) return InvalidArgument(label + ": expected a map of parameters");
+  Reader r(root, label);
   SyncTaskSpec spec;
   std::string src_bucket, src_prefix, dst_bucket, dst_prefix;
   bool src_bucket_set = false, dst_bucket_set = false;
@@ -172,6 +177,12 @@ Result<SyncTaskSpec> ParseTaskFile(const std::string& content, const std::string
       {"multipartThreshold", number(&spec.multipart_threshold_mib, 5, 5 * 1024)},
       {"chunkSize", number(&spec.part_size_mib, 5, 5 * 1024)},
       {"skipCompare", flag(&spec.skip_compare)},
+      {"srcSkipCompare", flag(&spec.skip_compare)},
+      {"srcEvent", [&](const std::string& k, const YAML::Node& v) -> Status {
+         DTH_ASSIGN_OR_RETURN(std::string event, r.Text(k, v));
+         if (event == "No" || event == "no" || event.empty()) return Status::Ok();
+         return r.Bad(k, "S3 event triggers ('" + event + "') are not supported yet: use No");
+       }},
       {"taskId", text(&spec.task_id)},
       {"statePath", text(&spec.state_path)},
       {"include", list(&spec.include)},
@@ -189,10 +200,13 @@ Result<SyncTaskSpec> ParseTaskFile(const std::string& content, const std::string
       {"deleteDuring", flag(&spec.delete_during)},
   };
   for (const auto& entry : root) {
-    if (!entry.first.IsScalar()) return InvalidArgument("task file " + name + ": a key is not a string");
+    if (!entry.first.IsScalar()) return InvalidArgument(label + ": a key is not a string");
     const std::string key = entry.first.Scalar();
     auto it = setters.find(key);
-    if (it == setters.end()) return InvalidArgument("task file " + name + ": unknown parameter '" + key + "'");
+    if (it == setters.end()) {
+      if (std::find(ignored.begin(), ignored.end(), key) != ignored.end()) continue;
+      return InvalidArgument(label + ": unknown parameter '" + key + "'").WithField(key);
+    }
     if (entry.second.IsNull()) continue;  // "key:" with no value keeps the default
     DTH_RETURN_IF_ERROR(it->second(key, entry.second));
   }
@@ -200,19 +214,34 @@ Result<SyncTaskSpec> ParseTaskFile(const std::string& content, const std::string
                      std::string* location, const char* what) -> Status {
     if (!set) {
       if (!prefix.empty() && location->empty())
-        return InvalidArgument("task file " + name + ": " + what + "Prefix without " + what + "Bucket");
+        return InvalidArgument(label + ": " + what + "Prefix without " + what + "Bucket")
+            .WithField(std::string(what) + "Bucket");
       return Status::Ok();
     }
     if (!location->empty())
-      return InvalidArgument("task file " + name + ": give " + what + "Bucket or " +
+      return InvalidArgument(label + ": give " + what + "Bucket or " +
                              (std::string(what) == "src" ? "source" : "destination") + ", not both");
-    if (bucket.empty()) return InvalidArgument("task file " + name + ": " + what + "Bucket is empty");
+    if (bucket.empty()) {
+      return InvalidArgument(label + ": " + what + "Bucket is empty")
+          .WithField(std::string(what) + "Bucket");
+    }
     *location = "s3://" + bucket + "/" + prefix;
     return Status::Ok();
   };
   DTH_RETURN_IF_ERROR(compose(src_bucket_set, src_bucket, src_prefix, &spec.source, "src"));
   DTH_RETURN_IF_ERROR(compose(dst_bucket_set, dst_bucket, dst_prefix, &spec.destination, "dest"));
   return spec;
+}
+
+}  // namespace
+
+Result<SyncTaskSpec> ParseTaskFile(const std::string& content, const std::string& name) {
+  return ParseSpec(content, "task file " + name, {});
+}
+
+Result<SyncTaskSpec> ParseTaskParameters(const std::string& json_object,
+                                         const std::vector<std::string>& ignored) {
+  return ParseSpec(json_object, "parameters", ignored);
 }
 
 Result<SyncTaskSpec> LoadTaskFile(const std::string& path) {

@@ -61,6 +61,11 @@ struct SyncTaskSpec {
 Result<SyncTaskSpec> LoadTaskFile(const std::string& path);
 // The same from text; `name` is used in messages.
 Result<SyncTaskSpec> ParseTaskFile(const std::string& text, const std::string& name);
+// The hub's task parameters (a JSON object with the same names): errors say
+// "parameters: KEY: why" and carry the key as Status::field(). Keys in `ignored` (the
+// original's infrastructure settings, meaningless here) are accepted and skipped.
+Result<SyncTaskSpec> ParseTaskParameters(const std::string& json_object,
+                                         const std::vector<std::string>& ignored = {});
 
 // "sync-" + 12 hex digits of a hash of the two locations and where they are (an S3
 // location's provider and endpoint: the same bucket name on two servers is two tasks).

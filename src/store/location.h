@@ -1,4 +1,4 @@
-// cli/location: parses what users type for a source or destination:
+// store/location: parses what users type for a source or destination:
 // "s3://bucket", "s3://bucket/prefix/key", a local path ("./dir", "/abs/file"), or
 // "file:///abs/path". Malformed input is a one-line InvalidArgument.
 // Thread-safety: pure functions.

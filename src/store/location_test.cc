@@ -1,4 +1,4 @@
-#include "cli/location.h"
+#include "store/location.h"
 
 #include <gtest/gtest.h>
 
