@@ -117,6 +117,7 @@ class RunState {
     while (!stop_.load(std::memory_order_relaxed)) {
       DTH_ASSIGN_OR_RETURN(bool more, join.Next(&pair));
       if (!more) return Status::Ok();
+      if (unit.exact && pair.key() != unit.prefix) continue;
       Decision decision = Decide(pair, decide_);
       {
         std::lock_guard<std::mutex> lock(sink_mu_);
@@ -158,7 +159,13 @@ Result<FinderTotals> Finder::Run(ObjectStore& source, const std::string& source_
   if (!sink) return InvalidArgument("finder: no decision sink");
   std::vector<std::string> roots = NormalizePrefixList(options.prefix_list);
   std::vector<FinderUnit> units;
-  if (!options.split_keys.empty() && options.finder_depth == 0 && options.prefix_list.empty()) {
+  if (!options.exact_keys.empty()) {
+    std::vector<std::string> keys = options.exact_keys;
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    for (std::string& key : keys) units.push_back(FinderUnit{std::move(key), true, "", "", true});
+  } else if (!options.split_keys.empty() && options.finder_depth == 0 &&
+             options.prefix_list.empty()) {
     units = RangeUnits(options.split_keys);
   } else {
     DTH_ASSIGN_OR_RETURN(units, PlanUnits(source, source_prefix, destination, destination_prefix,

@@ -34,6 +34,10 @@ struct FinderOptions {
   RecordedEtagLookup recorded_etag;  // empty = no records
   // Relative prefixes listed instead of "" (the whole source prefix); overlaps removed.
   std::vector<std::string> prefix_list;
+  // When not empty: only these relative keys are compared (each listed on both sides
+  // with itself as the prefix; other keys under it are passed over). For retrying chosen
+  // objects; prefix lists, splits and fan-out do not apply.
+  std::vector<std::string> exact_keys;
   // Relative keys that split the key space into ranges listed in parallel (each range
   // on both sides, from a ListObjects start-after), when there is no prefix list and no
   // fan-out. The sync engine takes them from the keys it recorded last time.

@@ -12,10 +12,10 @@ std::vector<FinderUnit> RangeUnits(std::vector<std::string> split_keys) {
   std::vector<FinderUnit> units;
   std::string after;
   for (const std::string& key : split_keys) {
-    units.push_back(FinderUnit{"", true, after, key});
+    units.push_back(FinderUnit{"", true, after, key, false});
     after = key;
   }
-  units.push_back(FinderUnit{"", true, after, ""});
+  units.push_back(FinderUnit{"", true, after, "", false});
   return units;
 }
 
@@ -85,10 +85,10 @@ struct Planner {
 
   Status Expand(const std::string& rel, int depth) {
     if (depth <= 0) {
-      units.push_back({rel, true, "", ""});
+      units.push_back({rel, true, "", "", false});
       return Status::Ok();
     }
-    units.push_back({rel, false, "", ""});
+    units.push_back({rel, false, "", "", false});
     std::vector<std::string> children;
     DTH_RETURN_IF_ERROR(CollectCommonPrefixes(source, source_prefix, rel, page_size, &children));
     DTH_RETURN_IF_ERROR(

@@ -23,6 +23,7 @@ struct FinderUnit {
   // A key range within the prefix (relative keys): after < key <= up_to; "" = open.
   std::string after;
   std::string up_to;
+  bool exact = false;  // only the key equal to prefix (a retry of chosen keys)
   bool operator==(const FinderUnit&) const = default;
 };
 

@@ -30,14 +30,14 @@ TEST(FinderPlanTest, UnitsCoverBothSidesPrefixes) {
   for (const char* key : {"q/a/1", "q/z/9"}) ASSERT_TRUE(PutString(dst, key, "x").ok());
   Result<std::vector<FinderUnit>> units = PlanUnits(src, "p/", dst, "q/", {""}, 1, 1000);
   ASSERT_TRUE(units.ok());
-  EXPECT_EQ(*units, (std::vector<FinderUnit>{{"", false, "", ""}, {"a/", true, "", ""}, {"c/", true, "", ""},
-                                             {"z/", true, "", ""}}));
+  EXPECT_EQ(*units, (std::vector<FinderUnit>{{"", false, "", "", false}, {"a/", true, "", "", false}, {"c/", true, "", "", false},
+                                             {"z/", true, "", "", false}}));
   Result<std::vector<FinderUnit>> deeper = PlanUnits(src, "p/", dst, "q/", {"a/"}, 2, 1);
   ASSERT_TRUE(deeper.ok());
-  EXPECT_EQ(*deeper, (std::vector<FinderUnit>{{"a/", false, "", ""}, {"a/b/", false, "", ""}}));
+  EXPECT_EQ(*deeper, (std::vector<FinderUnit>{{"a/", false, "", "", false}, {"a/b/", false, "", "", false}}));
   Result<std::vector<FinderUnit>> flat = PlanUnits(src, "p/", dst, "q/", {"a/", "c/"}, 0, 1000);
   ASSERT_TRUE(flat.ok());
-  EXPECT_EQ(*flat, (std::vector<FinderUnit>{{"a/", true, "", ""}, {"c/", true, "", ""}}));
+  EXPECT_EQ(*flat, (std::vector<FinderUnit>{{"a/", true, "", "", false}, {"c/", true, "", "", false}}));
 }
 
 }  // namespace

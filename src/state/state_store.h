@@ -44,6 +44,7 @@ struct ObjectQuery {
   std::optional<ObjectStatus> status;  // nullopt = every status
   std::string start_after;             // keys strictly greater, in byte order
   int limit = 1000;
+  std::string prefix;                  // "" = every key; else keys starting with it
 };
 
 struct ObjectPage {

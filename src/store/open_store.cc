@@ -40,6 +40,7 @@ Result<std::unique_ptr<ObjectStore>> OpenS3Store(const std::string& bucket,
   config.credentials = std::move(credentials);
   config.requester_pays = options.requester_pays;
   config.retry = options.retry;
+  config.retry_counter = options.retry_counter;
   config.payload_signing = options.sign_payload ? s3::PayloadSigning::kSigned : s3::PayloadSigning::kUnsigned;
   if (options.body_checksum == "md5") {
     config.body_checksum = s3::BodyChecksum::kMd5;

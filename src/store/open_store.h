@@ -31,6 +31,8 @@ struct ConnectionOptions {
   // Keys given directly (the hub's named credentials): used instead of the chain
   // (profile, environment, shared files), which is then never consulted.
   std::optional<Credentials> credentials;
+  // Counts the store's retried requests (the hub's per-task metrics); may be null.
+  std::shared_ptr<RetryCounter> retry_counter;
 };
 
 // For a kLocal location the store's root is `root` (created when create_root).

@@ -108,14 +108,17 @@ Status JobRunner::RunObject(const SyncJob& job, int attempt) {
   }
   progress_.copied_objects += 1;
   progress_.copied_bytes += result->bytes;
-  spdlog::info("copied {} ({} bytes, {}{}) in {} ms", dst_key, result->bytes,
-               result->server_side ? "server-side " : "",
-               result->multipart ? "multipart, " + std::to_string(result->parts_sent) + " parts sent" +
-                                       (result->parts_resumed > 0
-                                            ? ", " + std::to_string(result->parts_resumed) + " resumed"
-                                            : std::string())
-                                 : std::string("single request"),
-               std::chrono::duration_cast<std::chrono::milliseconds>(Now() - started).count());
+  SyncNote(options_.log, SyncLogLevel::kInfo,
+           fmt::format("copied {} ({} bytes, {}{}) in {} ms", dst_key, result->bytes,
+                       result->server_side ? "server-side " : "",
+                       result->multipart
+                           ? "multipart, " + std::to_string(result->parts_sent) + " parts sent" +
+                                 (result->parts_resumed > 0
+                                      ? ", " + std::to_string(result->parts_resumed) + " resumed"
+                                      : std::string())
+                           : std::string("single request"),
+                       std::chrono::duration_cast<std::chrono::milliseconds>(Now() - started).count()),
+           /*per_object=*/true);
   progress_.parts_sent += static_cast<uint64_t>(result->parts_sent);
   progress_.parts_resumed += static_cast<uint64_t>(result->parts_resumed);
   // The version the next run will compare with: the ETag copied, or the listed mtime
@@ -200,7 +203,8 @@ Status JobRunner::RunPart(const SyncJob& job) {
   if (!etag.ok() && etag.status().code() == Code::kPreconditionFailed) {
     // The source was rewritten mid-copy: never stitch two versions. Drop this upload and
     // copy the object again from the start.
-    spdlog::info("{} changed during its copy; starting it again", SourceKey(job.key));
+    SyncNote(options_.log, SyncLogLevel::kInfo,
+             SourceKey(job.key) + " changed during its copy; starting it again");
     AbortRecordedUpload(job.key);
     return SendObjectJobAgain(job);
   }
@@ -236,10 +240,14 @@ Status JobRunner::CompleteGiant(const SyncJob& job, const std::string& upload_id
   DTH_RETURN_IF_ERROR(stores_.state.DeleteUpload(options_.task_id, job.key));
   progress_.copied_objects += 1;
   progress_.copied_bytes += job.size;
-  spdlog::info("copied {} ({} bytes, giant: {} part jobs) in {} ms", DestinationKey(job.key),
-               job.size, upload.part_count,
-               started == TimePoint{} ? 0
-                   : std::chrono::duration_cast<std::chrono::milliseconds>(Now() - started).count());
+  SyncNote(options_.log, SyncLogLevel::kInfo,
+           fmt::format("copied {} ({} bytes, giant: {} part jobs) in {} ms", DestinationKey(job.key),
+                       job.size, upload.part_count,
+                       started == TimePoint{}
+                           ? 0
+                           : std::chrono::duration_cast<std::chrono::milliseconds>(Now() - started)
+                                 .count()),
+           /*per_object=*/true);
   return RecordDone(ObjectRecord{options_.task_id, job.key, job.size,
                                  job.version.empty() ? upload.source_etag : job.version,
                                  ObjectStatus::kDone, 1, "", job.size, started, Now()});
@@ -249,7 +257,8 @@ Status JobRunner::RunDelete(const SyncJob& job) {
   Status st = stores_.destination.Delete(DestinationKey(job.key));
   if (!st.ok() && st.code() != Code::kNotFound) return st;
   progress_.deleted_objects += 1;
-  spdlog::info("deleted {}", DestinationKey(job.key));
+  SyncNote(options_.log, SyncLogLevel::kInfo, "deleted " + DestinationKey(job.key),
+           /*per_object=*/true);
   return Status::Ok();
 }
 
@@ -270,7 +279,8 @@ void JobRunner::AbortRecordedUpload(const std::string& key) {
   if (!st.ok() && st.code() != Code::kNotFound) {
     // Kept on record: a later attempt resumes it, or replaces it and the start of a
     // later run aborts it (SyncEngine::AbortStaleUploads).
-    spdlog::warn("could not abort the upload of {}: {}", DestinationKey(key), st.ToString());
+    SyncNote(options_.log, SyncLogLevel::kWarn,
+             "could not abort the upload of " + DestinationKey(key) + ": " + st.ToString());
     return;
   }
   (void)stores_.state.DeleteUpload(options_.task_id, key);
@@ -291,7 +301,7 @@ void JobRunner::GiveUp(const Lease& lease, const Status& error) {
   progress_.failed_objects += 1;
   auto job = DecodeSyncJob(lease.job.body);
   if (!job.ok()) {
-    spdlog::error("dropping a malformed job: {}", job.status().ToString());
+    spdlog::error("a malformed job (dead-lettered): {}", job.status().ToString());
     return;
   }
   AbortRecordedUpload(job->key);

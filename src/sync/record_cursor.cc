@@ -17,7 +17,7 @@ Result<std::optional<ObjectRecord>> RecordCursor::FindAlone(const std::string& k
 Status RecordCursor::Load(std::string start_after) {
   ++queries_;
   DTH_ASSIGN_OR_RETURN(ObjectPage page,
-                       state_.ListObjects(ObjectQuery{task_id_, std::nullopt, start_after, page_size_}));
+                       state_.ListObjects(ObjectQuery{task_id_, std::nullopt, start_after, page_size_, ""}));
   page_ = std::move(page.records);
   final_ = page.next_start_after.empty();
   after_ = std::move(start_after);

@@ -163,9 +163,11 @@ Result<FinderTotals> SyncEngine::Plan(bool enqueue,
   WakeWorkers();
   if (!totals.ok()) return totals.status();
   DTH_RETURN_IF_ERROR(flushed);
-  spdlog::info("plan of {}: {} objects to copy ({} bytes), {} to delete, {} to skip",
-               task, totals->copy_objects, totals->copy_bytes, totals->delete_objects,
-               totals->skip_objects);
+  SyncNote(options_.log, SyncLogLevel::kInfo,
+           fmt::format("plan of {}: {} objects to copy ({} bytes), {} to delete, {} to skip "
+                       "({} at the source, {} at the destination)",
+                       task, totals->copy_objects, totals->copy_bytes, totals->delete_objects,
+                       totals->skip_objects, totals->source_objects, totals->destination_objects));
   return totals;
 }
 
@@ -175,8 +177,9 @@ Status SyncEngine::StartDeletePhase(uint64_t planned) {
     auto dropped = stores_.queue.DropHeld(options_.task_id);
     DTH_RETURN_IF_ERROR(dropped.status());
     NoteDeletePhase(DeletePhase::kRefused, planned);
-    spdlog::warn("{} destination-only keys would be deleted, more than --max-delete {}: "
-                 "deleting none", planned, options_.max_deletes);
+    SyncNote(options_.log, SyncLogLevel::kWarn,
+             fmt::format("{} destination-only keys would be deleted, more than --max-delete {}: "
+                         "deleting none", planned, options_.max_deletes));
     return Status::Ok();
   }
   // All counted: the deletes may now be released (by a worker that finds the copies
@@ -238,8 +241,8 @@ Result<int> SyncEngine::AbortStaleUploads() {
     for (const StaleUpload& u : stale) {
       Status st = dst.AbortMultipartUpload(DestinationKey(u.key), u.upload_id);
       if (!st.ok() && st.code() != Code::kNotFound) {
-        spdlog::warn("could not abort a stale upload of {}: {}", DestinationKey(u.key),
-                     st.ToString());
+        SyncNote(options_.log, SyncLogLevel::kWarn,
+                 "could not abort a stale upload of " + DestinationKey(u.key) + ": " + st.ToString());
         return aborted;  // try again next run
       }
       if (st.ok()) ++aborted;
@@ -253,11 +256,16 @@ Result<SyncReport> SyncEngine::Sync() {
   const TimePoint since = std::chrono::time_point_cast<std::chrono::seconds>(
       std::chrono::system_clock::now());
   DTH_ASSIGN_OR_RETURN(int64_t purged, stores_.queue.Purge(options_.task_id));
-  if (purged > 0) spdlog::info("dropped {} jobs left by an earlier run", purged);
+  if (purged > 0) {
+    SyncNote(options_.log, SyncLogLevel::kInfo,
+             fmt::format("dropped {} jobs left by an earlier run", purged));
+  }
   if (auto aborted = AbortStaleUploads(); !aborted.ok()) {
-    spdlog::warn("looking for stale uploads: {}", aborted.status().ToString());
+    SyncNote(options_.log, SyncLogLevel::kWarn,
+             "looking for stale uploads: " + aborted.status().ToString());
   } else if (*aborted > 0) {
-    spdlog::info("aborted {} stale multipart uploads of this task", *aborted);
+    SyncNote(options_.log, SyncLogLevel::kInfo,
+             fmt::format("aborted {} stale multipart uploads of this task", *aborted));
   }
   DTH_ASSIGN_OR_RETURN(int64_t run_id, stores_.state.StartRun(options_.task_id));
   Result<FinderTotals> plan = FinderTotals{};

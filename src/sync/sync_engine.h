@@ -95,6 +95,11 @@ class SyncEngine {
   Result<SyncReport> Report(TimePoint since);
 
   void Stop() { stop_ = true; }
+  // Workers running a job now.
+  int busy_workers() {
+    std::lock_guard lock(leases_mu_);
+    return static_cast<int>(active_.size());
+  }
   SyncProgress& progress() { return progress_; }
   const SyncOptions& options() const { return options_; }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "finder/finder.h"
+#include "sync/sync_log.h"
 #include "transfer/object_copy.h"
 
 namespace dth {
@@ -37,6 +38,8 @@ struct SyncOptions {
   // A failed job is received again after retry_delay * 2^(receives-1), at most 5 min.
   std::chrono::seconds retry_delay{1};
   int max_receives = 5;  // the queue's: a job failing this often is dead-lettered
+  // Where the engine's notable events go besides spdlog (the hub's run log); may be empty.
+  SyncLogSink log;
 };
 
 }  // namespace dth

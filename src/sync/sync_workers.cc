@@ -110,7 +110,7 @@ void SyncEngine::HandleFailure(const Lease& lease, const Status& st) {
     return;
   }
   if (kind == JobFailure::kBug) {
-    spdlog::error("{}", st.ToString());
+    SyncNote(options_.log, SyncLogLevel::kError, st.ToString());
     (void)stores_.queue.ChangeVisibility(lease, std::chrono::seconds(0));  // not ours to touch
     std::lock_guard lock(leases_mu_);
     if (fatal_.ok()) fatal_ = st;
@@ -119,18 +119,21 @@ void SyncEngine::HandleFailure(const Lease& lease, const Status& st) {
   }
   const bool last = kind != JobFailure::kRetry || lease.receive_count >= options_.max_receives;
   if (!last) {
-    spdlog::info("{}: attempt {} of {} failed, retrying in {} s: {}", what, lease.receive_count,
-                 options_.max_receives, RetryDelay(lease.receive_count).count(), st.ToString());
+    SyncNote(options_.log, SyncLogLevel::kInfo,
+             fmt::format("{}: attempt {} of {} failed, retrying in {} s: {}", what,
+                         lease.receive_count, options_.max_receives,
+                         RetryDelay(lease.receive_count).count(), st.ToString()));
     runner_.RecordRetry(lease, st);
     Status changed = stores_.queue.ChangeVisibility(lease, RetryDelay(lease.receive_count));
     if (!changed.ok() && changed.code() != Code::kPreconditionFailed) NoteQueueError(changed);
     return;
   }
-  spdlog::error("{}: failed{}: {}", what,
-                kind == JobFailure::kRetry
-                    ? " after " + std::to_string(lease.receive_count) + " attempts"
-                    : " (no retry can help)",
-                st.ToString());
+  SyncNote(options_.log, SyncLogLevel::kError,
+           fmt::format("{}: failed{}: {}", what,
+                       kind == JobFailure::kRetry
+                           ? " after " + std::to_string(lease.receive_count) + " attempts"
+                           : " (no retry can help)",
+                       st.ToString()));
   runner_.GiveUp(lease, st);
   // Dead-lettered now, with its reason, so that it can be listed and re-queued.
   Status dead = stores_.queue.SendToDeadLetters(lease, st.ToString());
@@ -159,13 +162,16 @@ bool SyncEngine::EndCopyPhase(bool until_idle) {
     if (!dropped.ok()) return true;
     delete_phase_ = DeletePhase::kSkipped;
     deletes_not_run_ += static_cast<uint64_t>(*dropped);
-    spdlog::warn("not deleting {} destination-only keys: copies of this run failed", *dropped);
+    SyncNote(options_.log, SyncLogLevel::kWarn,
+             fmt::format("not deleting {} destination-only keys: copies of this run failed",
+                         *dropped));
     return !until_idle;
   }
   auto released = stores_.queue.ReleaseHeld(options_.task_id);
   if (!released.ok()) return true;
   if (*released > 0) {
-    spdlog::info("copies done: deleting {} destination-only keys", *released);
+    SyncNote(options_.log, SyncLogLevel::kInfo,
+             fmt::format("copies done: deleting {} destination-only keys", *released));
     WakeWorkers();
     return true;
   }

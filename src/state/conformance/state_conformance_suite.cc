@@ -118,7 +118,7 @@ TEST_P(StateConformance, ListPaginatesInByteOrderWithStatusFilter) {
   std::vector<std::string> sorted = keys;
   std::sort(sorted.begin(), sorted.end());  // char_traits<char> compares as unsigned bytes
   std::vector<std::string> listed;
-  ObjectQuery query{"task-1", std::nullopt, "", 3};
+  ObjectQuery query{"task-1", std::nullopt, "", 3, ""};
   for (int pages = 0; pages < 10; ++pages) {
     auto page = peer().ListObjects(query);
     ASSERT_TRUE(page.ok()) << page.status().ToString();
@@ -129,15 +129,43 @@ TEST_P(StateConformance, ListPaginatesInByteOrderWithStatusFilter) {
   }
   EXPECT_EQ(listed, sorted);
 
-  auto done = store().ListObjects(ObjectQuery{"task-1", ObjectStatus::kDone, "", 100});
+  auto done = store().ListObjects(ObjectQuery{"task-1", ObjectStatus::kDone, "", 100, ""});
   ASSERT_TRUE(done.ok());
   EXPECT_EQ(PageKeys(*done), (std::vector<std::string>{"a", "a0", "z"}));
   EXPECT_TRUE(done->next_start_after.empty());
-  auto after = store().ListObjects(ObjectQuery{"task-1", ObjectStatus::kFailed, "a/b", 100});
+  auto after = store().ListObjects(ObjectQuery{"task-1", ObjectStatus::kFailed, "a/b", 100, ""});
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(PageKeys(*after), (std::vector<std::string>{"ab", "\xc3\xa9"}));
-  EXPECT_EQ(store().ListObjects(ObjectQuery{"task-1", std::nullopt, "", 0}).status().code(),
+  EXPECT_EQ(store().ListObjects(ObjectQuery{"task-1", std::nullopt, "", 0, ""}).status().code(),
             Code::kInvalidArgument);
+}
+
+TEST_P(StateConformance, ListByPrefixIsAKeyRange) {
+  for (const std::string key : {"a", "a/", "a/b", "a/b/c", "a0", "a\xff", "a\xff\xff", "b", "\xff\xff"}) {
+    MustUpsert(Object(key, key.size() % 2 ? ObjectStatus::kDone : ObjectStatus::kFailed));
+  }
+  auto list = [&](const std::string& prefix, std::optional<ObjectStatus> status, const std::string& after,
+                  int limit) {
+    ObjectQuery q{"task-1", status, after, limit, prefix};
+    std::vector<std::string> keys;
+    for (int pages = 0; pages < 20; ++pages) {
+      auto page = peer().ListObjects(q);
+      EXPECT_TRUE(page.ok()) << page.status().ToString();
+      if (!page.ok()) break;
+      for (const auto& k : PageKeys(*page)) keys.push_back(k);
+      if (page->next_start_after.empty()) break;
+      q.start_after = page->next_start_after;
+    }
+    return keys;
+  };
+  EXPECT_EQ(list("a/", std::nullopt, "", 1), (std::vector<std::string>{"a/", "a/b", "a/b/c"}));
+  EXPECT_EQ(list("a/b", std::nullopt, "", 100), (std::vector<std::string>{"a/b", "a/b/c"}));
+  EXPECT_EQ(list("a/", ObjectStatus::kDone, "", 100), (std::vector<std::string>{"a/b", "a/b/c"})) << "sizes 3 and 5";
+  EXPECT_EQ(list("a/", std::nullopt, "a/b", 100), (std::vector<std::string>{"a/b/c"}));
+  EXPECT_EQ(list("a\xff", std::nullopt, "", 100), (std::vector<std::string>{"a\xff", "a\xff\xff"}));
+  EXPECT_EQ(list("\xff", std::nullopt, "", 100), (std::vector<std::string>{"\xff\xff"}));
+  EXPECT_TRUE(list("c", std::nullopt, "", 100).empty());
+  EXPECT_EQ(list("", std::nullopt, "", 100).size(), 9u);
 }
 
 TEST_P(StateConformance, CountsPerTaskAndStatus) {

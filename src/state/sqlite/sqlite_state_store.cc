@@ -1,5 +1,6 @@
 #include "state/sqlite/sqlite_state_store.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace dth {
@@ -160,16 +161,24 @@ Result<ObjectRecord> SqliteStateStore::GetObject(const std::string& task_id,
 
 Result<ObjectPage> SqliteStateStore::ListObjects(const ObjectQuery& query) {
   if (query.limit < 1) return InvalidArgument("state ListObjects: limit must be >= 1");
-  static const std::string all = std::string("SELECT ") + kObjectColumns +
-                                 " FROM state_objects WHERE task_id = ?1 AND key > ?2"
-                                 " ORDER BY key LIMIT ?3";
-  static const std::string by_status = std::string("SELECT ") + kObjectColumns +
-                                       " FROM state_objects WHERE task_id = ?1 AND key > ?2"
-                                       " AND status = ?4 ORDER BY key LIMIT ?3";
+  // A prefix is the key range [prefix, the prefix with its last byte below 0xff raised):
+  // the primary key's index serves it. Keys are compared as bytes (BLOB order).
+  std::string upper = query.prefix;
+  while (!upper.empty() && static_cast<unsigned char>(upper.back()) == 0xff) upper.pop_back();
+  if (!upper.empty()) upper.back() = static_cast<char>(static_cast<unsigned char>(upper.back()) + 1);
+  const bool bounded = !upper.empty();
+  const std::string after = std::max(query.start_after, query.prefix);
+  const bool inclusive = query.start_after < query.prefix;  // the prefix itself may be a key
+  static const std::string columns = std::string("SELECT ") + kObjectColumns + " FROM state_objects";
+  std::string sql = columns + " WHERE task_id = ?1 AND key " + (inclusive ? ">=" : ">") + " ?2";
+  if (bounded) sql += " AND key < ?5";
+  if (query.status) sql += " AND status = ?4";
+  sql += " ORDER BY key LIMIT ?3";
   std::lock_guard lock(mu_);
-  DTH_ASSIGN_OR_RETURN(auto select, db_->Prepare(query.status ? by_status.c_str() : all.c_str()));
-  select.Bind(1, query.task_id).Bind(2, query.start_after).Bind(3, query.limit + 1);
+  DTH_ASSIGN_OR_RETURN(auto select, db_->Prepare(sql.c_str()));
+  select.Bind(1, query.task_id).Bind(2, after).Bind(3, query.limit + 1);
   if (query.status) select.Bind(4, ObjectStatusName(*query.status));
+  if (bounded) select.Bind(5, upper);
   ObjectPage page;
   for (;;) {
     DTH_ASSIGN_OR_RETURN(bool row, select.Step());

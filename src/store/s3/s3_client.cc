@@ -200,6 +200,7 @@ Result<HttpResponse> S3Client::Execute(const S3Request& request) const {
 
 void S3Client::NoteRetry(const Status& why, int attempt, std::chrono::milliseconds delay) const {
   Retries().Note(why);
+  if (config_.retry_counter) config_.retry_counter->Note(why);
   spdlog::info("retry {} of {} in {} ms: {}", attempt, config_.retry.max_attempts - 1,
                delay.count(), why.message());
 }

@@ -40,6 +40,9 @@ struct S3Config {
   BodyChecksum body_checksum = BodyChecksum::kMd5;  // object and part bodies
   bool requester_pays = false;
   RetryPolicy retry;
+  // Counts this store's retried requests too (beside the process-wide Retries()): the
+  // hub's per-task metrics. May be null.
+  std::shared_ptr<RetryCounter> retry_counter;
 };
 
 struct S3Request {
