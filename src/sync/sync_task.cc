@@ -29,7 +29,7 @@ Result<std::string> SseFromType(const std::string& type) {
 
 class Reader {
  public:
-  Reader(const YAML::Node& node, const std::string& name) : node_(node), name_(name) {}
+  explicit Reader(const std::string& name) : name_(name) {}
 
   Status Bad(const std::string& key, const std::string& why) const {
     return InvalidArgument("task file " + name_ + ": " + key + ": " + why);
@@ -79,7 +79,6 @@ class Reader {
   }
 
  private:
-  const YAML::Node& node_;
   const std::string& name_;
 };
 
@@ -94,7 +93,7 @@ Result<SyncTaskSpec> ParseTaskFile(const std::string& content, const std::string
                            std::to_string(e.mark.line + 1) + ")");
   }
   if (!root.IsMap()) return InvalidArgument("task file " + name + ": expected a map of parameters");
-  Reader r(root, name);
+  Reader r(name);
   SyncTaskSpec spec;
   std::string src_bucket, src_prefix, dst_bucket, dst_prefix;
   bool src_bucket_set = false, dst_bucket_set = false;
