@@ -1,16 +1,21 @@
 // Fuzz target: ParseImageRef and SplitImageList (registry/reference), image names and
-// the image-list format. An accepted reference, written back, must parse to itself.
+// the image-list format, plus the registry names a user gives (ParseRegistryEndpoint,
+// ParseEcrHost). An accepted reference, written back, must parse to itself.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 
+#include "registry/ecr.h"
 #include "registry/reference.h"
+#include "registry/registry_client.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace dth::registry;
   std::string_view text(reinterpret_cast<const char*>(data), size);
+  (void)ParseRegistryEndpoint(text);
+  (void)ParseEcrHost(text);
   for (const std::string& entry : SplitImageList(text)) {
     auto ref = ParseImageRef(entry);
     if (!ref.ok()) continue;

@@ -20,7 +20,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (list->truncated && list->next_continuation_token.empty()) std::abort();
   }
   (void)ParseInitiateMultipartUpload(body);
-  (void)ParseListParts(body);
+  if (auto parts = ParseListParts(body); parts.ok()) {
+    for (const auto& part : parts->parts) {
+      if (part.part_number < 1) std::abort();
+    }
+  }
   (void)ParseListMultipartUploads(body);
   (void)ParseEtagResult(body, "CompleteMultipartUpload");
   (void)ParseDeleteResult(body);

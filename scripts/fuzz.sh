@@ -50,7 +50,7 @@ for name in "${NAMES[@]}"; do
   dict=()
   [ -f "$ROOT/fuzz/$name.dict" ] && dict=(-dict="$ROOT/fuzz/$name.dict")
   # shellcheck disable=SC2086
-  if "$bin" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  if "$bin" -max_total_time="$SECONDS_EACH" -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$WORK/$name/crashes/" "${dict[@]}" ${FUZZ_ARGS:-} "$WORK/$name/corpus" "$seeds" >"$log" 2>&1; then
     status=ok
   else
