@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building dth needs (Debian packages); with --test also what the tests
-# need (Ceph RGW, s3rver from npm). Idempotent: quick when everything is there.
+# need (Ceph RGW, s3rver from npm, clang + libFuzzer for scripts/fuzz.sh); with --fuzz
+# only what fuzzing adds. Idempotent: quick when everything is there.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -8,6 +9,11 @@ BUILD_PACKAGES=(g++ cmake ninja-build pkg-config ccache
   libcurl4-openssl-dev libssl-dev libpugixml-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libfmt-dev libsqlite3-dev libyaml-cpp-dev libgtest-dev libgmock-dev
   libsodium-dev)
+# scripts/fuzz.sh: clang and its runtime libraries (libFuzzer, ASan, UBSan).
+FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
+case "${1:-}" in
+  --test | --fuzz) BUILD_PACKAGES+=("${FUZZ_PACKAGES[@]}") ;;
+esac
 
 installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 

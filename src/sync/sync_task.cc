@@ -30,7 +30,7 @@ Result<std::string> SseFromType(const std::string& type) {
 
 class Reader {
  public:
-  Reader(const YAML::Node& node, const std::string& name) : node_(node), name_(name) {}
+  explicit Reader(const std::string& name) : name_(name) {}
 
   Status Bad(const std::string& key, const std::string& why) const {
     return InvalidArgument(name_ + ": " + key + ": " + why).WithField(key);
@@ -80,7 +80,6 @@ class Reader {
   }
 
  private:
-  const YAML::Node& node_;
   const std::string name_;
 };
 
@@ -99,7 +98,7 @@ Result<SyncTaskSpec> ParseSpec(const std::string& content, const std::string& la
                            std::to_string(e.mark.line + 1) + ")");
   }
   if (!root.IsMap()) return InvalidArgument(label + ": expected a map of parameters");
-  Reader r(root, label);
+  Reader r(label);
   SyncTaskSpec spec;
   std::string src_bucket, src_prefix, dst_bucket, dst_prefix;
   bool src_bucket_set = false, dst_bucket_set = false;

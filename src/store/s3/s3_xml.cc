@@ -2,8 +2,10 @@
 
 #include <pugixml.hpp>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <ctime>
 #include <sstream>
 
@@ -39,10 +41,13 @@ bool IsUrlEncoded(const pugi::xml_node& root) {
   return std::string_view(root.child("EncodingType").text().as_string()) == "url";
 }
 
+// Decimal digits only: strtoull also took a sign ("-1" became 2^64-1), blanks and
+// values past 2^64 (clamped).
 uint64_t ToU64(const std::string& s, bool* ok) {
-  char* end = nullptr;
-  unsigned long long v = std::strtoull(s.c_str(), &end, 10);
-  *ok = !s.empty() && end != nullptr && *end == '\0';
+  uint64_t v = 0;
+  const char* end = s.data() + s.size();
+  auto [p, ec] = std::from_chars(s.data(), end, v);
+  *ok = !s.empty() && ec == std::errc() && p == end;
   return v;
 }
 
@@ -77,7 +82,8 @@ bool Expect(std::string_view text, size_t* pos, char c) {
 
 }  // namespace
 
-// "2026-11-21T14:19:03.123Z" (fraction optional; "+hh:mm" in place of "Z" accepted). Hand-parsed: a listing parses one per
+// "2026-11-21T14:19:03.123Z" (fraction optional; "+hh:mm" in place of "Z" accepted; years
+// 1678..2261, what TimePoint holds). Hand-parsed: a listing parses one per
 // object, and sscanf was a visible share of a no-op re-run's CPU time.
 bool ParseIsoTime(std::string_view text, TimePoint* out) {
   size_t pos = 0;
@@ -114,9 +120,16 @@ bool ParseIsoTime(std::string_view text, TimePoint* out) {
   const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{unsigned(mon)},
                                          std::chrono::day{unsigned(day)}};
   if (!date.ok() || hour > 23 || min > 59 || sec > 60) return false;
-  *out = std::chrono::sys_days{date} + std::chrono::hours{hour} + std::chrono::minutes{min} +
-         std::chrono::seconds{sec} + std::chrono::milliseconds{millis} -
-         std::chrono::minutes{offset_minutes};
+  // In milliseconds first: years 0000..9999 fit, but TimePoint (nanoseconds on 64 bits)
+  // only spans 1677..2262, and converting a time outside that would overflow.
+  const std::chrono::sys_time<std::chrono::milliseconds> ms =
+      std::chrono::sys_days{date} + std::chrono::hours{hour} + std::chrono::minutes{min} +
+      std::chrono::seconds{sec} + std::chrono::milliseconds{millis} - std::chrono::minutes{offset_minutes};
+  using std::chrono::floor;
+  using std::chrono::milliseconds;
+  if (ms < std::chrono::ceil<milliseconds>(TimePoint::min()) || ms > floor<milliseconds>(TimePoint::max()))
+    return false;
+  *out = TimePoint(ms);
   return true;
 }
 
@@ -179,8 +192,10 @@ Result<ListPartsResult> ParseListParts(std::string_view body) {
   for (pugi::xml_node p : root.children("Part")) {
     PartInfo part;
     bool ok = false;
-    part.part_number = static_cast<int>(ToU64(Text(p, "PartNumber"), &ok));
-    if (!ok) return Malformed("ListParts: bad PartNumber");
+    const uint64_t number = ToU64(Text(p, "PartNumber"), &ok);
+    if (!ok || number == 0 || number > uint64_t(std::numeric_limits<int>::max()))
+      return Malformed("ListParts: bad PartNumber");  // a cast would wrap 4294967297 to part 1
+    part.part_number = static_cast<int>(number);
     part.size = ToU64(Text(p, "Size"), &ok);
     if (!ok) return Malformed("ListParts: bad Size");
     part.etag = StripQuotes(Text(p, "ETag"));

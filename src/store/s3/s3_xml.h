@@ -59,7 +59,8 @@ std::string BuildCompleteMultipartUpload(const std::vector<PartInfo>& parts);
 std::string BuildDelete(const std::vector<std::string>& keys);
 std::string BuildTagging(const Tags& tags);
 
-// "2009-10-12T17:50:30.000Z" -> time point; false when malformed.
+// "2009-10-12T17:50:30.000Z" -> time point; false when malformed or outside what
+// TimePoint can hold (about 1677-09-21 .. 2262-04-11).
 bool ParseIsoTime(std::string_view text, TimePoint* out);
 std::string StripQuotes(std::string_view etag);
 

@@ -40,5 +40,63 @@ TEST(ParseIsoTimeTest, RefusesAnythingElse) {
   }
 }
 
+// Found by fuzz/iso_time_fuzz: TimePoint counts nanoseconds in 64 bits, so a year past
+// 2262 overflowed (undefined behaviour; a wrong date in practice) instead of failing.
+TEST(ParseIsoTimeTest, RefusesTimesTimePointCannotHold) {
+  TimePoint t;
+  EXPECT_FALSE(ParseIsoTime("7502-01-01T23:59:59.134Z", &t));
+  EXPECT_FALSE(ParseIsoTime("9999-12-31T23:59:59Z", &t));
+  EXPECT_FALSE(ParseIsoTime("0000-01-01T00:00:00Z", &t));
+  EXPECT_FALSE(ParseIsoTime("1677-09-21T00:12:43.144Z", &t));
+  EXPECT_FALSE(ParseIsoTime("2262-04-11T23:47:16.855Z", &t));
+  ASSERT_TRUE(ParseIsoTime("2262-04-11T23:47:16.854Z", &t));
+  EXPECT_EQ(t, At(2262, 4, 11, 23, 47, 16, 854));
+  ASSERT_TRUE(ParseIsoTime("1677-09-21T00:12:43.146Z", &t));
+  EXPECT_EQ(t, At(1677, 9, 21, 0, 12, 43, 146));
+  ASSERT_TRUE(ParseIsoTime("2262-04-12T01:00:00+02:00", &t));  // the offset brings it back in range
+  EXPECT_EQ(t, At(2262, 4, 11, 23, 0, 0));
+}
+
+// A listing whose object has such a date is a malformed reply, not a crash.
+TEST(ParseListObjectsV2Test, OutOfRangeLastModifiedIsMalformed) {
+  auto r = ParseListObjectsV2(
+      "<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>k</Key><Size>1</Size>"
+      "<LastModified>7502-01-01T00:00:00Z</LastModified></Contents></ListBucketResult>");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kCorruption);
+}
+
+// Found while writing the fuzz target's checks: strtoull read "-1" as 2^64-1, skipped
+// blanks and clamped overflow, and a part number above INT_MAX wrapped to a small one.
+TEST(ParseListObjectsV2Test, SizesAreDecimalDigitsOnly) {
+  for (const char* size : {"-1", " 5", "+5", "18446744073709551616", "0x10", "5 "}) {
+    auto r = ParseListObjectsV2(std::string("<ListBucketResult><Contents><Key>k</Key><Size>") + size +
+                                "</Size></Contents></ListBucketResult>");
+    EXPECT_FALSE(r.ok()) << size;
+  }
+  auto r = ParseListObjectsV2(
+      "<ListBucketResult><Contents><Key>k</Key><Size>18446744073709551615</Size></Contents></ListBucketResult>");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->objects.at(0).size, 18446744073709551615u);
+}
+
+TEST(ParseListPartsTest, PartNumbersMustFitAndBePositive) {
+  auto parts = [](const std::string& number, const std::string& size) {
+    return ParseListParts("<ListPartsResult><Part><PartNumber>" + number + "</PartNumber><Size>" + size +
+                          "</Size><ETag>\"e\"</ETag></Part></ListPartsResult>");
+  };
+  for (const char* bad : {"4294967297", "0", "-1", "2147483648", " 1"}) {
+    auto r = parts(bad, "5");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().code(), Code::kCorruption);
+  }
+  EXPECT_FALSE(parts("1", "-5").ok());
+  auto r = parts("10000", "5242880");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->parts.at(0).part_number, 10000);
+  EXPECT_EQ(r->parts.at(0).size, 5242880u);
+  EXPECT_EQ(r->parts.at(0).etag, "e");
+}
+
 }  // namespace
 }  // namespace dth::s3
