@@ -40,5 +40,18 @@ TEST(ParseIsoTimeTest, RefusesAnythingElse) {
   }
 }
 
+TEST(ParseTaggingTest, AnEmptyAnswerIsNoTags) {
+  // Ceph RGW's answer for a multipart object that never had tags.
+  auto none = ParseTagging("");
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_TRUE(none->empty());
+  auto tags = ParseTagging(
+      "<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>");
+  ASSERT_TRUE(tags.ok());
+  EXPECT_EQ(*tags, (Tags{{"k", "v"}}));
+  EXPECT_FALSE(ParseTagging("<Other/>").ok());
+  EXPECT_FALSE(ParseTagging("not xml").ok());
+}
+
 }  // namespace
 }  // namespace dth::s3
