@@ -171,17 +171,22 @@ TEST(S3CopyTest, TagsArriveOnEveryCopyPathToRgw) {
   }
 }
 
-// RGW answers GetObjectTagging of a multipart object that never had tags with an
-// empty body: that is no tags, not a failed copy.
-TEST(S3CopyTest, AnUntaggedMultipartSourceCopiesWithoutTags) {
+// RGW answers GetObjectTagging with an empty body for a multipart object created with
+// x-amz-tagging (as any client may have made it; RGW dropped the tags): that is an
+// object without tags, not a failed copy.
+TEST(S3CopyTest, AMultipartSourceWhoseTagsRgwDroppedCopiesWithoutTags) {
   auto src = testing::MakeBucketStore(S3Server::kRgw);
   auto dst = testing::MakeBucketStore(S3Server::kRgw);
   if (!src || !dst) return;
-  const std::string data = Bytes(11 * kMiB, 'g');
-  CopyOptions make = ServerSideParts(*src);
-  make.server_side = false;
-  ASSERT_TRUE(PutString(*dst, "staging", data).ok());
-  ASSERT_TRUE(CopyObject(*dst, "staging", *src, "mp", make).ok());  // a multipart object
+  const std::string data = Bytes(6 * kMiB, 'g');
+  PutOptions tagged;
+  tagged.tags = {{"team", "media"}};
+  auto id = src->CreateMultipartUpload("mp", tagged);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  StringViewSource body(data);
+  auto part = src->UploadPart("mp", *id, 1, body);
+  ASSERT_TRUE(part.ok()) << part.status().ToString();
+  ASSERT_TRUE(src->CompleteMultipartUpload("mp", *id, {{1, *part, data.size()}}).ok());
   for (bool server_side : {false, true}) {
     CopyOptions options = ServerSideParts(*src);
     options.server_side = server_side;

@@ -41,7 +41,7 @@ TEST(ParseIsoTimeTest, RefusesAnythingElse) {
 }
 
 TEST(ParseTaggingTest, AnEmptyAnswerIsNoTags) {
-  // Ceph RGW's answer for a multipart object that never had tags.
+  // Ceph RGW's answer for a multipart object created with tags it dropped.
   auto none = ParseTagging("");
   ASSERT_TRUE(none.ok()) << none.status().ToString();
   EXPECT_TRUE(none->empty());
