@@ -35,6 +35,14 @@ const std::vector<std::string>& AwsStorageClasses() {
 //    GLACIER (archive), DEEP_ARCHIVE. Tagging unverified, so off.
 //  - s3 (generic: MinIO, Ceph RGW, ...): S3 defaults, path-style, storage
 //    classes left to the server.
+//  Server-side copies and tags: AWS documents x-amz-copy-source-if-match on
+//  CopyObject and UploadPartCopy, x-amz-tagging on CreateMultipartUpload, and a
+//  tagging directive (default COPY) independent of the metadata directive. OSS and COS
+//  document copy-source conditions and tagging only for their native x-oss-/x-cos-
+//  headers, Kodo not at all: not declared (a HEAD checks the source, PutTagging sets
+//  tags). Generic: Ceph RGW Pacific ignores x-amz-copy-source-if-match and x-amz-tagging
+//  on CreateMultipartUpload, and a CopyObject replacing the metadata drops the tags
+//  (checked, tests/integration/s3_rgw_test.cc); with directive COPY they travel.
 const std::vector<ProviderProfile>& Table() {
   static const std::vector<ProviderProfile> table = {
       {.name = "aws",
@@ -50,6 +58,10 @@ const std::vector<ProviderProfile>& Table() {
        .etag_is_md5 = true,
        .supports_tagging = true,
        .supports_server_side_copy = true,
+       .copy_source_if_match = true,
+       .tags_on_create_multipart = true,
+       .copy_keeps_tags = true,
+       .copy_replace_keeps_tags = true,
        .storage_classes = AwsStorageClasses()},
       {.name = "aws-cn",
        .display = "Amazon S3 (China)",
@@ -64,6 +76,10 @@ const std::vector<ProviderProfile>& Table() {
        .etag_is_md5 = true,
        .supports_tagging = true,
        .supports_server_side_copy = true,
+       .copy_source_if_match = true,
+       .tags_on_create_multipart = true,
+       .copy_keeps_tags = true,
+       .copy_replace_keeps_tags = true,
        .storage_classes = AwsStorageClasses()},  // assumed equal to AWS global
       {.name = "aliyun",
        .display = "Alibaba Cloud OSS",
@@ -125,6 +141,7 @@ const std::vector<ProviderProfile>& Table() {
        .etag_is_md5 = true,
        .supports_tagging = true,
        .supports_server_side_copy = true,
+       .copy_keeps_tags = true,  // RGW and MinIO do; RGW loses them on REPLACE
        .storage_classes = {}},
   };
   return table;

@@ -33,6 +33,12 @@ struct ProviderProfile {
   bool checks_payload_sha256 = true;
   bool supports_tagging = true;
   bool supports_server_side_copy = true;  // CopyObject / UploadPartCopy
+  // What the server does by itself (StoreFeatures): declared only where the provider
+  // documents it for its S3 API; false costs requests, a wrong true costs data.
+  bool copy_source_if_match = false;  // x-amz-copy-source-if-match honoured
+  bool tags_on_create_multipart = false;  // x-amz-tagging on CreateMultipartUpload
+  bool copy_keeps_tags = false;  // CopyObject keeps the source's tags
+  bool copy_replace_keeps_tags = false;  // ... also with metadata directive REPLACE
   // Storage class values the provider accepts in x-amz-storage-class;
   // empty = unknown, pass whatever the user asks for.
   std::vector<std::string> storage_classes;

@@ -131,6 +131,8 @@ struct StoreFeatures {
   bool server_side_copy = false;
   bool multipart = true;
   bool list_multipart_uploads = true;  // ListParts / ListMultipartUploads / Abort
+  // Object tags. false: writes carrying tags, GetTagging and PutTagging fail with
+  // kNotSupported (never a silent drop).
   bool tagging = true;
   bool user_metadata = true;
   bool etag_is_md5 = true;  // single-part, unencrypted
@@ -147,6 +149,17 @@ struct StoreFeatures {
   bool streaming_put = false;
   // Whether a multipart object's ETag has the S3 form "<md5 of part md5s>-<parts>".
   bool multipart_etag_has_part_count = true;
+  // What the server does by itself. false (the default) is always safe: the client
+  // then does it, which costs requests, never data.
+  // Whether x-amz-copy-source-if-match is honoured on CopyObject and UploadPartCopy.
+  // Where it is not, the S3 store checks the source's ETag with a HEAD (before the
+  // copy, and after an UploadPartCopy too), so CopySource::if_match holds everywhere.
+  bool copy_source_if_match = false;
+  // Whether the tags a write should leave arrive by themselves. Where not, the copy
+  // sets them with PutTagging once the object is complete (transfer/copy_tags).
+  bool tags_on_create_multipart = false;  // CreateMultipartUpload applies x-amz-tagging
+  bool copy_keeps_tags = false;  // CopyObject with metadata directive COPY keeps them
+  bool copy_replace_keeps_tags = false;  // ... and one that replaces the metadata too
 };
 
 class ObjectStore {
@@ -171,7 +184,10 @@ class ObjectStore {
       const std::vector<std::string>& keys);
 
   // Server-side copy (CopyObject). options.metadata replaces the source's when
-  // replace_metadata is set; otherwise metadata is copied.
+  // replace_metadata is set; otherwise metadata is copied. Storage class, ACL and
+  // encryption come from options either way. The source's tags are kept (as
+  // Features().copy_keeps_tags and copy_replace_keeps_tags say) unless options.tags
+  // replaces them. source.if_match: a changed source fails with kPreconditionFailed.
   virtual Result<std::string> Copy(const CopySource& source, const std::string& key,
                                    const PutOptions& options, bool replace_metadata);
 

@@ -75,6 +75,10 @@ Result<std::unique_ptr<ObjectStore>> OpenS3Store(const std::string& bucket,
   features.etag_is_md5 = provider->etag_is_md5;
   features.tagging = provider->supports_tagging;
   features.server_side_copy = provider->supports_server_side_copy;
+  features.copy_source_if_match = provider->copy_source_if_match;
+  features.tags_on_create_multipart = provider->tags_on_create_multipart;
+  features.copy_keeps_tags = provider->copy_keeps_tags;
+  features.copy_replace_keeps_tags = provider->copy_replace_keeps_tags;
   return std::unique_ptr<ObjectStore>(
       std::make_unique<s3::S3Store>(std::move(config), std::move(http), features));
 }

@@ -7,6 +7,7 @@
 
 #include "transfer/buffer_pool.h"
 #include "transfer/byte_pipe.h"
+#include "transfer/copy_tags.h"
 #include "transfer/part_size.h"
 #include "transfer/upload_resume.h"
 
@@ -240,8 +241,8 @@ Status CopyBuffered(ObjectStore& source, const std::string& source_key, ObjectSt
     return Corruption("short read of " + source_key + ": got " + std::to_string(sink.str().size()) +
                       " of " + std::to_string(head->info.size) + " bytes");
   Tags fetched;
-  if (tags == nullptr && options.copy_tags && source.Features().tagging) {
-    DTH_ASSIGN_OR_RETURN(fetched, source.GetTagging(source_key));
+  if (tags == nullptr) {
+    DTH_ASSIGN_OR_RETURN(fetched, TagsToCarry(source, source_key, destination, options));
     tags = &fetched;
   }
   PutOptions put = DestinationOptions(*head, tags ? *tags : Tags{}, options);
@@ -253,13 +254,46 @@ Status CopyBuffered(ObjectStore& source, const std::string& source_key, ObjectSt
   return Status::Ok();
 }
 
+// A server-side CopyObject of the version etag. Metadata and tags travel by themselves
+// (directive COPY): no HEAD is needed. Only --no-metadata replaces the metadata; storage
+// class, ACL and encryption are request headers S3 applies with either directive.
+Result<std::string> CopyServerSide(ObjectStore& source, const std::string& source_key,
+                                   ObjectStore& destination, const std::string& destination_key,
+                                   const std::string& etag, const CopyOptions& options) {
+  PutOptions put;  // no metadata: with COPY it is the source's, with REPLACE none
+  put.storage_class = options.storage_class;
+  put.acl = options.acl;
+  put.sse = options.sse;
+  put.sse_kms_key_id = options.sse_kms_key_id;
+  const bool replace = !options.copy_metadata;
+  CopySource src{options.server_side_source_bucket, source_key, etag, std::nullopt};
+  DTH_ASSIGN_OR_RETURN(std::string copied, destination.Copy(src, destination_key, put, replace));
+  DTH_RETURN_IF_ERROR(
+      CarryTagsAfterCopy(source, source_key, destination, destination_key, replace, options));
+  return copied;
+}
+
 }  // namespace
 
 Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key,
                               ObjectStore& destination, const std::string& destination_key,
                               const CopyOptions& options, const ObjectInfo* listed) {
   const StoreFeatures& f = destination.Features();
+  DTH_RETURN_IF_ERROR(CheckTagSupport(source, destination, options));
   CopyResult result;
+  if (listed != nullptr && options.server_side && !listed->etag.empty() &&
+      listed->size <= options.multipart_threshold && listed->size <= f.max_put_size) {
+    // The listing has the size and the ETag to pin: one request (two where the server
+    // ignores x-amz-copy-source-if-match and the store checks with a HEAD).
+    DTH_ASSIGN_OR_RETURN(result.destination_etag,
+                         CopyServerSide(source, source_key, destination, destination_key,
+                                        listed->etag, options));
+    result.bytes = listed->size;
+    result.source_etag = listed->etag;
+    result.server_side = true;
+    if (options.on_progress) options.on_progress(listed->size, listed->size);
+    return result;
+  }
   if (listed != nullptr && !options.server_side && !f.streaming_put &&
       listed->size <= options.multipart_threshold && listed->size <= f.max_put_size) {
     ObjectHead head;
@@ -268,15 +302,21 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
     return result;
   }
   DTH_ASSIGN_OR_RETURN(ObjectHead head, source.Head(source_key));
-  Tags tags;
-  // HeadObject does not report a tag count on S3, so ask whenever tags are wanted.
-  if (options.copy_tags && source.Features().tagging) {
-    DTH_ASSIGN_OR_RETURN(tags, source.GetTagging(source_key));
-  }
-  PutOptions put = DestinationOptions(head, tags, options);
   result.bytes = head.info.size;
   result.source_etag = head.info.etag;
   result.server_side = options.server_side;
+  bool multipart = head.info.size > options.multipart_threshold ||
+                   head.info.size > f.max_put_size;
+  if (options.server_side && !(multipart && f.multipart)) {
+    DTH_ASSIGN_OR_RETURN(result.destination_etag,
+                         CopyServerSide(source, source_key, destination, destination_key,
+                                        head.info.etag, options));
+    if (options.on_progress) options.on_progress(head.info.size, head.info.size);
+    return result;
+  }
+  // HeadObject does not report a tag count on S3, so ask whenever tags are carried.
+  DTH_ASSIGN_OR_RETURN(Tags tags, TagsToCarry(source, source_key, destination, options));
+  PutOptions put = DestinationOptions(head, tags, options);
 
   if (!options.server_side && f.streaming_put && head.info.size <= f.max_put_size) {
     BudgetHold hold(options.budget, std::min<uint64_t>(head.info.size, 8u << 20));
@@ -284,20 +324,12 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
                          CopyStreaming(source, source_key, destination, destination_key, head, put, options));
     return result;
   }
-  bool multipart = head.info.size > options.multipart_threshold ||
-                   head.info.size > f.max_put_size;
   if (multipart && f.multipart) {
     result.multipart = true;
     DTH_ASSIGN_OR_RETURN(result.destination_etag,
                          CopyMultipart(source, source_key, destination, destination_key, head, put,
                                        options, &result));
-    return result;
-  }
-  if (options.server_side) {
-    CopySource src{options.server_side_source_bucket, source_key, head.info.etag, std::nullopt};
-    DTH_ASSIGN_OR_RETURN(result.destination_etag,
-                         destination.Copy(src, destination_key, put, /*replace_metadata=*/true));
-    if (options.on_progress) options.on_progress(head.info.size, head.info.size);
+    DTH_RETURN_IF_ERROR(TagsAfterMultipart(destination, destination_key, put.tags));
     return result;
   }
   const std::string pin = PinVersion(head.info);

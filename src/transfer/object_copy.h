@@ -2,7 +2,9 @@
 // one PUT below the multipart threshold, multipart above it (parts read with If-Match
 // on the source's ETag so a changing source fails instead of being stitched; a failed
 // upload is aborted). Metadata and, optionally, tags travel with the object.
-// Server-side copy is used when both sides allow it (same endpoint and credentials).
+// Server-side copy is used when both sides allow it (same endpoint and credentials):
+// CopyObject with metadata directive COPY (REPLACE only for --no-metadata), and
+// UploadPartCopy parts above the threshold.
 // Thread-safety: CopyObject is reentrant; the stores must be thread-safe. Multipart
 // parts run on part_concurrency threads that are joined before it returns.
 #pragma once
@@ -74,7 +76,9 @@ Result<std::string> CopyPart(ObjectStore& source, const std::string& source_key,
 
 // listed: the source object as a listing showed it, when the caller has it. A small
 // object is then read with one GET (If-Match on the listed ETag; the GET answer gives
-// the metadata), sparing the HEAD.
+// the metadata), sparing the HEAD; a small server-side copy is one CopyObject pinned to
+// the listed ETag (metadata and tags travel with it).
+// Tags travel as transfer/copy_tags says: a copy asked to carry them that cannot fails.
 Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key,
                               ObjectStore& destination, const std::string& destination_key,
                               const CopyOptions& options, const ObjectInfo* listed = nullptr);

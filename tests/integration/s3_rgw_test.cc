@@ -184,5 +184,49 @@ TEST(RgwTest, CopyThroughTheClientCarriesTagsAndMetadata) {
   EXPECT_EQ(*tags, (Tags{{"team", "media"}}));
 }
 
+// What the RGW target declares about copies and tags (tests/integration/s3_servers.cc)
+// is what RGW does. When one of these fails, RGW changed: update its declaration.
+TEST(RgwTest, CopyAndTagQuirksTheRgwTargetDeclares) {
+  auto checked = testing::MakeBucketStore(S3Server::kRgw);
+  if (!checked) return;
+  const StoreFeatures declared = testing::ServerFeatures(S3Server::kRgw);
+  EXPECT_FALSE(declared.copy_source_if_match);
+  EXPECT_FALSE(declared.tags_on_create_multipart);
+  EXPECT_TRUE(declared.copy_keeps_tags);
+  EXPECT_FALSE(declared.copy_replace_keeps_tags);
+  // A store that trusts the server with x-amz-copy-source-if-match: RGW copies anyway.
+  StoreFeatures trusting = declared;
+  trusting.copy_source_if_match = true;
+  s3::S3Store raw(checked->client().config(), testing::SharedHttp(), trusting);
+  const Tags tags = {{"team", "media"}};
+  PutOptions put;
+  put.tags = tags;
+  auto etag = PutString(raw, "src", "version one", put);
+  ASSERT_TRUE(etag.ok());
+  ASSERT_TRUE(PutString(raw, "src", "version two", put).ok());
+  auto stale = raw.Copy(CopySource{"", "src", *etag, std::nullopt}, "stale", {}, false);
+  EXPECT_TRUE(stale.ok()) << "RGW now refuses a stale x-amz-copy-source-if-match on CopyObject";
+  auto id = raw.CreateMultipartUpload("mp", put);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  auto part = raw.UploadPartCopy("mp", *id, 1, CopySource{"", "src", *etag, ByteRange{0, 7}});
+  EXPECT_TRUE(part.ok()) << "RGW now refuses a stale x-amz-copy-source-if-match on UploadPartCopy";
+  ASSERT_TRUE(part.ok());
+  ASSERT_TRUE(raw.CompleteMultipartUpload("mp", *id, {{1, *part, 7}}).ok());
+  auto mp_tags = raw.GetTagging("mp");
+  ASSERT_TRUE(mp_tags.ok()) << mp_tags.status().ToString();
+  EXPECT_TRUE(mp_tags->empty()) << "RGW now keeps x-amz-tagging on CreateMultipartUpload";
+  ASSERT_TRUE(raw.Copy(CopySource{"", "src", "", std::nullopt}, "kept", {}, false).ok());
+  auto kept = raw.GetTagging("kept");
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  EXPECT_EQ(*kept, tags);
+  ASSERT_TRUE(raw.Copy(CopySource{"", "src", "", std::nullopt}, "replaced", {}, true).ok());
+  auto replaced = raw.GetTagging("replaced");
+  ASSERT_TRUE(replaced.ok()) << replaced.status().ToString();
+  EXPECT_TRUE(replaced->empty()) << "RGW now keeps tags when replacing metadata";
+  // The declared store checks what the server does not.
+  auto refused = checked->Copy(CopySource{"", "src", *etag, std::nullopt}, "refused", {}, false);
+  EXPECT_EQ(refused.status().code(), Code::kPreconditionFailed);
+}
+
 }  // namespace
 }  // namespace dth

@@ -37,9 +37,19 @@ bool RequireServer(S3Server server, ServerEnv* out) {
 StoreFeatures ServerFeatures(S3Server server) {
   StoreFeatures f;
   f.server_side_copy = true;
+  // Both ignore x-amz-copy-source-if-match (CopyObject and UploadPartCopy):
+  // f.copy_source_if_match stays false.
+  if (server == S3Server::kRgw) {
+    // Ceph RGW Pacific drops x-amz-tagging on CreateMultipartUpload, and the tags on a
+    // CopyObject that replaces the metadata; a CopyObject with COPY keeps them.
+    f.copy_keeps_tags = true;
+  }
   if (server == S3Server::kS3rver) {
     f.list_multipart_uploads = false;  // no ListParts, ListMultipartUploads, Abort
-    f.tagging = false;                 // accepts tags, returns none
+    // x-amz-tagging is dropped on every write (PUT, CreateMultipartUpload, CopyObject
+    // copies none) and an overwritten object keeps its old tags; only PutObjectTagging
+    // works. Declared without tags, so a copy asked to carry tags fails up front.
+    f.tagging = false;
     f.arbitrary_keys = false;      // keys are file paths: "a//b" would become "a/b"
     f.multipart_etag_has_part_count = false;  // MD5 of the whole object
   }

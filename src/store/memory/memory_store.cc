@@ -17,6 +17,11 @@ StoreFeatures MemoryStore::DefaultFeatures() {
   StoreFeatures f;
   f.server_side_copy = true;
   f.streaming_put = true;  // Put reads the body once
+  // It checks CopySource::if_match and keeps tags as S3 does.
+  f.copy_source_if_match = true;
+  f.tags_on_create_multipart = true;
+  f.copy_keeps_tags = true;
+  f.copy_replace_keeps_tags = true;
   return f;
 }
 

@@ -27,6 +27,7 @@ std::string ExpectedMultipartEtag(const std::vector<PartInfo>& parts) {
 Result<std::string> S3Store::CreateMultipartUpload(const std::string& key,
                                                    const PutOptions& options) {
   DTH_RETURN_IF_ERROR(CheckKey("CreateMultipartUpload", key));
+  DTH_RETURN_IF_ERROR(CheckTags("CreateMultipartUpload", key, options.tags));
   S3Request r{"CreateMultipartUpload", "POST", key};
   r.query = {{"uploads", ""}};
   r.headers = PutHeaders(options);
@@ -46,6 +47,11 @@ Result<std::string> S3Store::UploadPart(const std::string& key, const std::strin
 
 Result<std::string> S3Store::UploadPartCopy(const std::string& key, const std::string& upload_id,
                                             int part_number, const CopySource& source) {
+  // Where the server ignores x-amz-copy-source-if-match, a HEAD before the copy refuses
+  // a source already changed, and one after it a source rewritten between that HEAD and
+  // the copy (whose bytes this part would otherwise mix into the object).
+  const bool check = !source.if_match.empty() && !features_.copy_source_if_match;
+  if (check) DTH_RETURN_IF_ERROR(CheckSourceEtag("UploadPartCopy", source));
   S3Request r{"UploadPartCopy", "PUT", key};
   r.query = {{"partNumber", std::to_string(part_number)}, {"uploadId", upload_id}};
   r.headers.emplace_back("x-amz-copy-source", CopySourceHeader(source));
@@ -53,7 +59,10 @@ Result<std::string> S3Store::UploadPartCopy(const std::string& key, const std::s
   if (!source.if_match.empty())
     r.headers.emplace_back("x-amz-copy-source-if-match", "\"" + source.if_match + "\"");
   DTH_ASSIGN_OR_RETURN(HttpResponse resp, client_.Execute(r));
-  return ParseEtagResult(resp.body, "UploadPartCopy " + client_.Describe(key));
+  DTH_ASSIGN_OR_RETURN(std::string etag,
+                       ParseEtagResult(resp.body, "UploadPartCopy " + client_.Describe(key)));
+  if (check) DTH_RETURN_IF_ERROR(CheckSourceEtag("UploadPartCopy", source));
+  return etag;
 }
 
 Result<std::vector<PartInfo>> S3Store::ListParts(const std::string& key,

@@ -63,6 +63,13 @@ Status S3Store::CheckKey(const std::string& operation, const std::string& key) c
   return Status::Ok();
 }
 
+Status S3Store::CheckTags(const std::string& operation, const std::string& key,
+                          const Tags& tags) const {
+  if (features_.tagging || tags.empty()) return Status::Ok();
+  return NotSupported(operation + " " + client_.Describe(key) +
+                      ": this store keeps no object tags (the server would drop them)");
+}
+
 S3Store::S3Store(S3Config config, std::shared_ptr<HttpClient> http, StoreFeatures features)
     : client_(std::move(config), std::move(http)), features_(features) {}
 
@@ -231,6 +238,7 @@ Result<std::string> S3Store::Put(const std::string& key, ByteSource& body,
     return InvalidArgument("PutObject " + client_.Describe(key) + ": " + std::to_string(body.size()) +
                            " bytes is over the single-PUT limit; use multipart");
   DTH_RETURN_IF_ERROR(CheckKey("PutObject", key));
+  DTH_RETURN_IF_ERROR(CheckTags("PutObject", key, options.tags));
   // Only parts are sent chunk-signed: RGW and s3rver keep a PutObject's "Content-Encoding:
   // aws-chunked" as the object's own encoding (AWS drops it), which would corrupt it.
   if (!body.replayable())
@@ -271,20 +279,18 @@ Result<std::vector<std::pair<std::string, Status>>> S3Store::DeleteMany(
   return failed;
 }
 
-Status S3Store::CheckSourceEtag(const CopySource& source) {
+Status S3Store::CheckSourceEtag(const std::string& operation, const CopySource& source) {
   S3Config config = client_.config();
   if (!source.bucket.empty()) config.bucket = source.bucket;
   S3Client source_client(config, client_.http());
   S3Request r{"HeadObject", "HEAD", source.key};
   DTH_ASSIGN_OR_RETURN(HttpResponse resp, source_client.Execute(r));
   DTH_ASSIGN_OR_RETURN(ObjectHead head, HeadFromHeaders(source.key, resp.headers));
-  if (head.info.etag != source.if_match) return SourceChanged(source, head.info.etag);
-  return Status::Ok();
-}
-
-Status S3Store::SourceChanged(const CopySource& source, const std::string& etag) const {
-  Status st(Code::kPreconditionFailed, "CopyObject: the source " + source.key + " changed (ETag " +
-                                           etag + ", expected " + source.if_match + ")");
+  if (head.info.etag == source.if_match) return Status::Ok();
+  Status st(Code::kPreconditionFailed, operation + ": the source " +
+                                           source_client.Describe(source.key) +
+                                           " changed (ETag " + head.info.etag + ", expected " +
+                                           source.if_match + ")");
   st.WithHttp(412, "PreconditionFailed");
   return st;
 }
@@ -297,10 +303,12 @@ std::string S3Store::CopySourceHeader(const CopySource& source) const {
 Result<std::string> S3Store::Copy(const CopySource& source, const std::string& key,
                                   const PutOptions& options, bool replace_metadata) {
   DTH_RETURN_IF_ERROR(CheckKey("CopyObject", key));
-  if (!source.if_match.empty()) {
-    // x-amz-copy-source-if-match is sent too, but not every server honours it (Ceph
-    // RGW Pacific and s3rver ignore it): check first, so a changed source is refused.
-    DTH_RETURN_IF_ERROR(CheckSourceEtag(source));
+  DTH_RETURN_IF_ERROR(CheckTags("CopyObject", key, options.tags));
+  if (!source.if_match.empty() && !features_.copy_source_if_match) {
+    // x-amz-copy-source-if-match is sent too, but this server ignores it (Ceph RGW
+    // Pacific, s3rver): check first, so a changed source is refused. (A rewrite between
+    // this HEAD and the copy leaves a whole object of the new version, never a mix.)
+    DTH_RETURN_IF_ERROR(CheckSourceEtag("CopyObject", source));
   }
   S3Request r{"CopyObject", "PUT", key};
   if (replace_metadata) {
@@ -322,6 +330,9 @@ Result<std::string> S3Store::Copy(const CopySource& source, const std::string& k
 }
 
 Result<Tags> S3Store::GetTagging(const std::string& key) {
+  if (!features_.tagging)
+    return NotSupported("GetObjectTagging " + client_.Describe(key) +
+                        ": this store keeps no object tags");
   S3Request r{"GetObjectTagging", "GET", key};
   r.query = {{"tagging", ""}};
   DTH_ASSIGN_OR_RETURN(HttpResponse resp, client_.Execute(r));
@@ -329,6 +340,9 @@ Result<Tags> S3Store::GetTagging(const std::string& key) {
 }
 
 Status S3Store::PutTagging(const std::string& key, const Tags& tags) {
+  if (!features_.tagging)
+    return NotSupported("PutObjectTagging " + client_.Describe(key) +
+                        ": this store keeps no object tags");
   std::string xml = BuildTagging(tags);
   StringViewSource body(xml);
   S3Request r{"PutObjectTagging", "PUT", key};

@@ -8,6 +8,11 @@
 // aws-chunked, every chunk signed, when the store protects bodies with SHA-256 (the
 // default). PutObject refuses such a body: RGW and s3rver would keep "aws-chunked" as
 // the object's Content-Encoding.
+// A copy's CopySource::if_match holds whether or not the server honours
+// x-amz-copy-source-if-match: where Features().copy_source_if_match is false, a HEAD
+// checks the source before every CopyObject and before and after every UploadPartCopy.
+// A store without Features().tagging refuses tags (kNotSupported) instead of sending
+// them to a server that would drop them.
 // Thread-safety: safe for concurrent use; the only state that changes after construction
 // is an atomic flag set when the server refuses a chunk-signed upload.
 #pragma once
@@ -73,8 +78,10 @@ class S3Store : public ObjectStore {
   std::string CopySourceHeader(const CopySource& source) const;
   // Refuses keys S3 cannot take, and keys this store's features say it cannot hold.
   Status CheckKey(const std::string& operation, const std::string& key) const;
-  Status CheckSourceEtag(const CopySource& source);
-  Status SourceChanged(const CopySource& source, const std::string& etag) const;
+  // Refuses tags where features_ says the store keeps none.
+  Status CheckTags(const std::string& operation, const std::string& key, const Tags& tags) const;
+  // A HEAD of the copy source: kPreconditionFailed unless its ETag is source.if_match.
+  Status CheckSourceEtag(const std::string& operation, const CopySource& source);
 
   S3Client client_;
   StoreFeatures features_;

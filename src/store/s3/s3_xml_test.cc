@@ -96,6 +96,17 @@ TEST(ParseListPartsTest, PartNumbersMustFitAndBePositive) {
   EXPECT_EQ(r->parts.at(0).part_number, 10000);
   EXPECT_EQ(r->parts.at(0).size, 5242880u);
   EXPECT_EQ(r->parts.at(0).etag, "e");
+TEST(ParseTaggingTest, AnEmptyAnswerIsNoTags) {
+  // Ceph RGW's answer for a multipart object created with tags it dropped.
+  auto none = ParseTagging("");
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_TRUE(none->empty());
+  auto tags = ParseTagging(
+      "<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>");
+  ASSERT_TRUE(tags.ok());
+  EXPECT_EQ(*tags, (Tags{{"k", "v"}}));
+  EXPECT_FALSE(ParseTagging("<Other/>").ok());
+  EXPECT_FALSE(ParseTagging("not xml").ok());
 }
 
 }  // namespace
