@@ -47,6 +47,8 @@ void AddLsCommand(CLI::App& app, GlobalOptions& g, int& exit_code);
 void AddCpCommand(CLI::App& app, GlobalOptions& g, int& exit_code);
 void AddImageCommand(CLI::App& app, GlobalOptions& g, int& exit_code);
 void AddVersionCommand(CLI::App& app, int& exit_code);
+// `dth serve`: the hub.
+void AddServeCommand(CLI::App& app, GlobalOptions& g, int& exit_code);
 // `dth sync`, `dth finder`, `dth worker`.
 void AddSyncCommands(CLI::App& app, GlobalOptions& g, int& exit_code);
 

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   AddCpCommand(app, g, exit_code);
   AddSyncCommands(app, g, exit_code);
   AddImageCommand(app, g, exit_code);
+  AddServeCommand(app, g, exit_code);
   AddVersionCommand(app, exit_code);
   // Logs go to stderr: stdout carries results (listings) that scripts read.
   spdlog::set_default_logger(spdlog::stderr_color_mt("dth"));

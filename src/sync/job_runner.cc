@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "sync/state_journal.h"
+#include "transfer/copy_tags.h"
 #include "transfer/part_size.h"
 #include "transfer/upload_resume.h"
 
@@ -144,9 +145,8 @@ Status JobRunner::StartGiant(const SyncJob& job, const ObjectHead& head, int att
   DTH_ASSIGN_OR_RETURN(PartPlan plan, PlanParts(head.info.size, options_.copy.part_size,
                                                 f.min_part_size, f.max_part_size, f.max_parts));
   PutOptions put = DestinationOptions(head, {}, options_.copy);
-  if (options_.copy.copy_tags && stores_.source.Features().tagging) {
-    DTH_ASSIGN_OR_RETURN(put.tags, stores_.source.GetTagging(SourceKey(job.key)));
-  }
+  DTH_ASSIGN_OR_RETURN(put.tags, TagsToCarry(stores_.source, SourceKey(job.key), stores_.destination,
+                                             options_.copy));
   // The same resume rule as every multipart copy (transfer/upload_resume): same source
   // version (pinned), same part plan, and the destination still has the upload.
   StateJournal journal(stores_.state, options_.task_id, job.key);
@@ -234,6 +234,10 @@ Status JobRunner::CompleteGiant(const SyncJob& job, const std::string& upload_id
   DTH_RETURN_IF_ERROR(stores_.destination
                           .CompleteMultipartUpload(DestinationKey(job.key), upload_id, parts)
                           .status());
+  // Where the destination dropped the tags given at its creation, they are set now: a
+  // copy asked to carry tags never succeeds without them.
+  DTH_RETURN_IF_ERROR(CarryTagsAfterMultipart(stores_.source, SourceKey(job.key), stores_.destination,
+                                              DestinationKey(job.key), options_.copy));
   TimePoint started{};
   if (auto record = stores_.state.GetObject(options_.task_id, job.key); record.ok())
     started = record->started_at;

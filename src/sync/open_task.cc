@@ -8,6 +8,7 @@
 #include "finder/finder_plan.h"
 #include "queue/sqlite/sqlite_queue.h"
 #include "state/sqlite/sqlite_state_store.h"
+#include "transfer/copy_tags.h"
 
 namespace dth {
 namespace {
@@ -104,6 +105,8 @@ Result<OpenedTask> OpenSyncTask(const OpenTaskInput& in) {
   }
   DTH_ASSIGN_OR_RETURN(task.source, OpenSide(src, in.source_connection, in, false));
   DTH_ASSIGN_OR_RETURN(task.destination, OpenSide(dst, in.destination_connection, in, true));
+  // --copy-tags where a side keeps no tags: one clear line now, not one failure per object.
+  DTH_RETURN_IF_ERROR(CheckTagSupport(*task.source, *task.destination, task.options.copy));
   if (spec.task_id.empty()) {
     spec.task_id = DefaultTaskId(src.loc.original, Where(src.loc, in.source_connection, *task.source),
                                  dst.loc.original,

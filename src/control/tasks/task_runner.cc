@@ -373,9 +373,9 @@ RunOutcome TaskRunner::ExecuteS3(Run& run) {
   if (dst_side.region.empty()) dst_side.region = src_side.region;
   if (dst_side.profile.empty()) dst_side.profile = src_side.profile;
   auto src_conn = connect(src_side);
-  if (!src_conn.ok()) return fail(src_conn.status().Prefix("source"));
+  if (!src_conn.ok()) return fail(Status(src_conn.status()).Prefix("source"));
   auto dst_conn = connect(dst_side);
-  if (!dst_conn.ok()) return fail(dst_conn.status().Prefix("destination"));
+  if (!dst_conn.ok()) return fail(Status(dst_conn.status()).Prefix("destination"));
   std::error_code ec;
   std::filesystem::create_directories(TaskDir(run.task.id), ec);
   if (ec) return fail(IoError("cannot create " + TaskDir(run.task.id) + ": " + ec.message()));

@@ -1,0 +1,130 @@
+#include "control/hub.h"
+
+#include <sys/stat.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <thread>
+
+#include "control/api/api.h"
+#include "control/auth/auth_service.h"
+#include "control/events/event_hub.h"
+#include "control/metrics/prometheus_text.h"
+#include "control/openapi.h"
+#include "control/secrets/secrets.h"
+#include "control/store/sqlite/sqlite_control_store.h"
+#include "control/tasks/task_runner.h"
+#include "control/tasks/task_service.h"
+#include "server/http_server.h"
+
+namespace dth::control {
+
+class Hub::Impl {
+ public:
+  HubConfig config;
+  std::unique_ptr<ControlStore> store;
+  std::unique_ptr<EventHub> events;
+  std::unique_ptr<SecretService> secrets;
+  std::unique_ptr<AuthService> auth;
+  std::unique_ptr<TaskRunner> runner;
+  std::unique_ptr<TaskService> tasks;
+  std::unique_ptr<api::ApiServices> services;
+  std::unique_ptr<server::HttpServer> http;
+  std::string password;
+  std::thread scheduler;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopping = false;  // guarded by mu
+  bool stopped = false;
+
+  void Schedule() {
+    std::unique_lock lock(mu);
+    while (!stopping) {
+      lock.unlock();
+      tasks->Tick(std::chrono::system_clock::now());
+      lock.lock();
+      cv.wait_for(lock, config.tick, [this] { return stopping; });
+    }
+  }
+};
+
+Hub::Hub(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Hub::~Hub() { Stop(); }
+int Hub::port() const { return impl_->http ? impl_->http->port() : 0; }
+const std::string& Hub::generated_password() const { return impl_->password; }
+
+Result<std::unique_ptr<Hub>> Hub::Start(const HubConfig& config) {
+  auto impl = std::make_unique<Impl>();
+  impl->config = config;
+  if (config.data_dir.empty()) return InvalidArgument("--data-dir: no data directory given");
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir + "/tasks", ec);
+  if (ec) return IoError("cannot create the data directory " + config.data_dir + ": " + ec.message());
+  ::chmod(config.data_dir.c_str(), 0700);
+  for (const std::string& root : config.allowed_local_roots) {
+    if (!std::filesystem::is_directory(root, ec))
+      return InvalidArgument("--allow-local-root " + root + ": not a directory");
+  }
+  DTH_ASSIGN_OR_RETURN(auto store, SqliteControlStore::Open(config.data_dir + "/control.db"));
+  impl->store = std::move(store);
+  impl->events = std::make_unique<EventHub>();
+  impl->secrets = std::make_unique<SecretService>(*impl->store);
+  impl->auth = std::make_unique<AuthService>(*impl->store);
+  DTH_ASSIGN_OR_RETURN(impl->password, impl->auth->EnsureAdmin(config.admin_password));
+  HttpClientOptions http_options;
+  http_options.tls_verify = config.verify_tls;
+  auto http = std::make_shared<HttpClient>(http_options);
+  HubOptions hub;
+  hub.data_dir = config.data_dir;
+  hub.allowed_local_roots = config.allowed_local_roots;
+  hub.max_running = config.max_running;
+  hub.retries = config.retries;
+  impl->runner = std::make_unique<TaskRunner>(*impl->store, *impl->secrets, *impl->events, http, hub);
+  impl->tasks = std::make_unique<TaskService>(*impl->store, *impl->runner, *impl->events);
+
+  Impl* raw = impl.get();
+  impl->services = std::make_unique<api::ApiServices>(api::ApiServices{
+      *impl->store, *impl->tasks, *impl->runner, *impl->secrets, *impl->auth, *impl->events,
+      DTH_VERSION, nullptr, std::string(OpenApiDocument())});
+  impl->services->prometheus = [raw] {
+    return PrometheusText(*raw->store, *raw->runner, DTH_VERSION, [raw] {
+      ServerCounters c;
+      if (raw->http) {
+        const auto s = raw->http->stats();
+        c.requests = s.requests;
+        c.connections_open = s.connections_open;
+        c.streams_open = s.streams_open;
+      }
+      return c;
+    });
+  };
+  server::Router router;
+  api::AddApiRoutes(router, *impl->services);
+  server::HttpServerOptions options;
+  options.listen = config.listen;
+  options.threads = config.http_threads;
+  api::ApiServices* services = impl->services.get();
+  options.before = [services](const server::Request& req) { return api::Authenticate(*services, req); };
+  DTH_ASSIGN_OR_RETURN(impl->http, server::HttpServer::Start(std::move(router), options));
+  DTH_RETURN_IF_ERROR(impl->tasks->Recover());
+  impl->scheduler = std::thread([raw] { raw->Schedule(); });
+  return std::unique_ptr<Hub>(new Hub(std::move(impl)));
+}
+
+void Hub::Stop() {
+  if (!impl_ || impl_->stopped) return;
+  impl_->stopped = true;
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->stopping = true;
+  }
+  impl_->cv.notify_all();
+  if (impl_->scheduler.joinable()) impl_->scheduler.join();
+  // Answers in flight finish and event streams end; then the runs stop at a resumable
+  // point (they resume at the next start).
+  if (impl_->http) impl_->http->Stop(std::chrono::seconds(5));
+  if (impl_->runner) impl_->runner->Shutdown(std::chrono::seconds(60));
+}
+
+}  // namespace dth::control
