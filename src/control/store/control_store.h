@@ -6,10 +6,14 @@
 // backend to the same behaviour. Nothing above this interface knows the backend.
 // Times are the store clock's (ControlStoreOptions), milliseconds since the Unix epoch.
 // Lists page with an opaque cursor: a page's next_cursor ("" on the last page) is passed
-// back as the next query's cursor; a cursor stays valid while rows are added.
+// back as the next query's cursor; a cursor stays valid while rows are added (a malformed
+// one is kInvalidArgument). Text filters fold ASCII letters only (other bytes match as
+// they are) and take '%', '_' and '\' literally. Limits outside 1..1000 are
+// kInvalidArgument. Ids of runs and logs are never reused, even after deletes.
 // Thread-safety: every implementation is safe for concurrent use from many threads.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,6 +23,13 @@
 #include "core/result.h"
 
 namespace dth::control {
+
+// What every backend's Open takes besides where the database is.
+struct ControlStoreOptions {
+  Clock* clock = nullptr;  // not owned, must outlive the store; nullptr = the system clock
+  // How long a call waits for a lock another writer holds before failing kTransient.
+  std::chrono::milliseconds busy_timeout = std::chrono::seconds(30);
+};
 
 // The lifecycle the original Data Transfer Hub showed, kept as is.
 enum class TaskStatus { kStarting, kInProgress, kDone, kError, kStopping, kStopped };
@@ -45,6 +56,7 @@ struct TaskQuery {
   std::optional<TaskStatus> status;
   std::string type;      // "" = any
   std::string text;      // "" = any; else a case-insensitive substring of id or description
+                         // (at most 1024 bytes)
   std::string cursor;    // "" = from the start (newest first: created_at desc, id desc)
   int limit = 20;        // 1..1000
 };
@@ -170,10 +182,11 @@ class ControlStore {
   virtual Result<TaskPage> ListTasks(const TaskQuery& query) = 0;
   // Tasks whose next_run_at is set and <= now, soonest first (the scheduler's poll).
   virtual Result<std::vector<TaskRecord>> DueTasks(TimePoint now, int limit) = 0;
-  // Tasks in any of these statuses (at start-up: runs a restart interrupted).
+  // Tasks in any of these statuses (at start-up: runs a restart interrupted), oldest first.
   virtual Result<std::vector<TaskRecord>> TasksInStatus(const std::vector<TaskStatus>& statuses) = 0;
 
-  // Runs. StartRun fills id and started_at. Runs of a task list newest first.
+  // Runs. StartRun fills id and started_at (kNotFound when the task is absent); UpdateRun
+  // is kNotFound when the run is. Runs of a task list newest first.
   virtual Result<RunRecord> StartRun(const std::string& task_id, const std::string& trigger) = 0;
   virtual Status UpdateRun(const RunRecord& run) = 0;  // status, error, totals, finished_at
   virtual Result<RunRecord> GetRun(int64_t id) = 0;   // kNotFound
@@ -181,7 +194,8 @@ class ControlStore {
   virtual Result<std::vector<RunRecord>> ListRuns(const std::string& task_id, int64_t before_id,
                                                   int limit) = 0;
 
-  // Users (kPreconditionFailed when CreateUser finds the name taken).
+  // Users (kPreconditionFailed when CreateUser finds the name taken, kInvalidArgument when
+  // it is not a user name; created_at is the store's). Update and Delete: kNotFound.
   virtual Status CreateUser(const UserRecord& user) = 0;
   virtual Result<UserRecord> GetUser(const std::string& username) = 0;  // kNotFound
   virtual Result<std::vector<UserRecord>> ListUsers() = 0;
@@ -189,7 +203,9 @@ class ControlStore {
   virtual Status DeleteUser(const std::string& username) = 0;  // and their tokens
   virtual Result<int64_t> CountUsers() = 0;
 
-  // Tokens. FindToken by hash: kNotFound when absent or expired (at `now`).
+  // Tokens. CreateToken sets created_at; kNotFound when the user is absent,
+  // kPreconditionFailed when the id or the hash is taken. FindToken by hash: kNotFound
+  // when absent or expired (expires_at <= now). TouchToken: kNotFound when absent.
   virtual Status CreateToken(const TokenRecord& token) = 0;
   virtual Result<TokenRecord> FindToken(const std::string& token_hash, TimePoint now) = 0;
   virtual Result<std::vector<TokenRecord>> ListTokens(const std::string& username) = 0;
@@ -197,23 +213,26 @@ class ControlStore {
   virtual Status DeleteToken(const std::string& id) = 0;  // kNotFound
   virtual Result<int64_t> DeleteExpiredTokens(TimePoint now) = 0;
 
-  // Secrets (kPreconditionFailed when CreateSecret finds the name taken).
+  // Secrets (kPreconditionFailed when CreateSecret finds the name taken, kInvalidArgument
+  // when it is not a secret name). The store sets created_at and updated_at. Update
+  // (kind, description, value): kNotFound when absent.
   virtual Status CreateSecret(const SecretRecord& secret) = 0;
   virtual Result<SecretRecord> GetSecret(const std::string& name) = 0;  // kNotFound
   virtual Result<std::vector<SecretRecord>> ListSecrets() = 0;  // by name
   virtual Status UpdateSecret(const SecretRecord& secret) = 0;
   virtual Status DeleteSecret(const std::string& name) = 0;  // kNotFound
 
-  // Metrics. AddSamples merges into the stored minute (counters add, gauges replace).
+  // Metrics. AddSamples merges into the stored minute (counters add, gauges replace; a
+  // time inside a minute counts as that minute), all of the batch or none.
   virtual Status AddSamples(const std::vector<MetricSample>& samples) = 0;
   // One sample per step from `from`, each labelled with its step's start; steps without
-  // samples are omitted.
+  // samples are omitted. kInvalidArgument for a bad step or `to` before `from`.
   virtual Result<std::vector<MetricSample>> ListSamples(const MetricQuery& query) = 0;
   // Drops samples older than `before` (retention).
   virtual Result<int64_t> DeleteSamplesBefore(TimePoint before) = 0;
 
-  // Logs.
-  virtual Result<int64_t> AppendLog(const LogEntry& entry) = 0;  // returns the id
+  // Logs. AppendLog returns the id; an entry without a time gets the store clock's.
+  virtual Result<int64_t> AppendLog(const LogEntry& entry) = 0;
   virtual Result<std::vector<LogEntry>> ListLogs(const LogQuery& query) = 0;
   virtual Result<int64_t> DeleteLogsBefore(TimePoint before) = 0;
 };
