@@ -6,7 +6,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 BUILD_PACKAGES=(g++ cmake ninja-build pkg-config ccache
   libcurl4-openssl-dev libssl-dev libpugixml-dev nlohmann-json3-dev libcli11-dev
-  libspdlog-dev libfmt-dev libsqlite3-dev libyaml-cpp-dev libgtest-dev libgmock-dev)
+  libspdlog-dev libfmt-dev libsqlite3-dev libyaml-cpp-dev libgtest-dev libgmock-dev
+  libboost-dev)  # Boost.Beast + Asio, header-only (src/server)
 
 installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 
