@@ -106,6 +106,9 @@ class HttpServer::Impl {
     auto left = ctx.Live();
     if (!left.empty()) spdlog::warn("http: stop deadline passed; closing {} connections", left.size());
     for (auto& c : left) c->ForceClose();
+    // Streams whose connection never attached them (or is gone) end here too: after this
+    // no sink can post to the I/O context, which is destroyed with the server.
+    for (auto& stream : ctx.LiveStreams()) stream->End();
   }
 
   ServerContext ctx;  // first: destroyed last

@@ -20,8 +20,8 @@
 // latency. Never headers or bodies.
 // TLS is not served here (Beast supports it through asio::ssl; a reverse proxy does it
 // for now).
-// Thread-safety: Start/Stop/destructor from one owning thread; port() and stats() from
-// any thread.
+// Thread-safety: Start/Stop/destructor from one owning thread (never from a handler:
+// Stop waits for the handler threads); port(), stats() and router() from any thread.
 #pragma once
 
 #include <chrono>

@@ -257,6 +257,10 @@ TEST_F(HttpServerTest, KeepAliveReuseAndConnectionClose) {
 }
 
 TEST_F(HttpServerTest, HundredConcurrentClients) {
+  auto o = TestOptions();
+  o.io_threads = 2;  // connections' strands on two I/O threads
+  o.threads = 4;
+  Start(o);
   std::atomic<int> ok{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 100; ++t) {

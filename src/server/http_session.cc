@@ -106,6 +106,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
                             [self = shared_from_this()](error_code ec, size_t n) {
                               self->buffer_.commit(n);
                               if (ec) return self->OnReadError(ec);
+                              if (self->phase_ == Phase::kClosed) return;
                               self->ReadHeader();
                             });
   }
@@ -280,6 +281,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
   // queue behind the response head until the connection attaches it.
   void BeginStream(Response response) {
     auto stream = std::make_shared<SseStream>(ctx_.options.sse_queue_bytes, !http10_);
+    ctx_.RegisterStream(stream);
     status_ = response.status;
     stream->QueueHead(SerializeResponse(response, {false, false, http10_}));
     std::weak_ptr<Session> weak = shared_from_this();

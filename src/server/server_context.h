@@ -19,6 +19,7 @@
 
 #include "server/http_server.h"
 #include "server/router.h"
+#include "server/sse_stream.h"
 
 namespace dth::server {
 
@@ -70,6 +71,27 @@ struct ServerContext {
     }
     return out;
   }
+
+  // Every event stream handed to a handler, so Stop() can end those that never reached
+  // their connection (the I/O threads stopped first) before the I/O context goes away.
+  void RegisterStream(const std::shared_ptr<SseStream>& stream) {
+    std::lock_guard lock(mu);
+    if (streams.size() >= 64 && streams.size() >= 2 * live_streams_at_prune) {
+      std::erase_if(streams, [](const std::weak_ptr<SseStream>& w) { return w.expired(); });
+      live_streams_at_prune = streams.size();
+    }
+    streams.push_back(stream);
+  }
+  std::vector<std::shared_ptr<SseStream>> LiveStreams() {
+    std::vector<std::shared_ptr<SseStream>> out;
+    std::lock_guard lock(mu);
+    for (auto& weak : streams) {
+      if (auto s = weak.lock()) out.push_back(std::move(s));
+    }
+    return out;
+  }
+  std::vector<std::weak_ptr<SseStream>> streams;
+  size_t live_streams_at_prune = 0;
 
   // Declared last, destroyed first: destroying the I/O context destroys the handlers it
   // still holds, and with them the connections, which unregister above.
