@@ -8,7 +8,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_PACKAGES=(g++ cmake ninja-build pkg-config ccache
   libcurl4-openssl-dev libssl-dev libpugixml-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libfmt-dev libsqlite3-dev libyaml-cpp-dev libgtest-dev libgmock-dev
-  libsodium-dev prometheus-cpp-dev)
+  libsodium-dev prometheus-cpp-dev
+  libboost-dev)  # Boost.Beast + Asio, header-only (src/server)
 # scripts/fuzz.sh: clang and its runtime libraries (libFuzzer, ASan, UBSan).
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
 case "${1:-}" in
