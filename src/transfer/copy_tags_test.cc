@@ -122,7 +122,7 @@ TEST(CopyTagsTest, CopyTagsWhereTagsCannotBeKeptFailsBeforeAnyRequest) {
   ASSERT_TRUE(PutString(untagged_src, "k", "v").ok());
   CopyOptions options;
   options.copy_tags = true;
-  ObjectInfo listed{"k", 1, "", {}, {}};
+  ObjectInfo listed{"k", 1, "", {}, {}, ""};
   for (auto [from, to] : {std::pair<MemoryStore*, MemoryStore*>{&src, &dst}, {&untagged_src, &src}}) {
     const int puts = to->Calls("Put");
     auto r = CopyObject(*from, "k", *to, "k2", options, &listed);

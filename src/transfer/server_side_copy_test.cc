@@ -21,7 +21,7 @@ TEST(ServerSideCopyTest, AListedSmallObjectIsOneCopyRequest) {
   put.tags = {{"team", "data"}};
   auto etag = PutString(store, "a", "a,b\n", put);
   ASSERT_TRUE(etag.ok());
-  ObjectInfo listed{"a", 4, *etag, {}, {}};
+  ObjectInfo listed{"a", 4, *etag, {}, {}, ""};
   auto r = CopyObject(store, "a", store, "b", ServerSide(), &listed);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(r->server_side);
@@ -51,7 +51,7 @@ TEST(ServerSideCopyTest, AStaleListingIsRefusedNotCopied) {
   auto old_etag = PutString(store, "a", "version 1");
   ASSERT_TRUE(old_etag.ok());
   ASSERT_TRUE(PutString(store, "a", "version 2").ok());
-  ObjectInfo listed{"a", 9, *old_etag, {}, {}};
+  ObjectInfo listed{"a", 9, *old_etag, {}, {}, ""};
   auto r = CopyObject(store, "a", store, "b", ServerSide(), &listed);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kPreconditionFailed) << r.status().ToString();
@@ -66,7 +66,7 @@ TEST(ServerSideCopyTest, OverridesTravelWithoutReplacingTheMetadata) {
   ASSERT_TRUE(etag.ok());
   CopyOptions options = ServerSide();
   options.storage_class = "STANDARD_IA";
-  ObjectInfo listed{"a", 3, *etag, {}, {}};
+  ObjectInfo listed{"a", 3, *etag, {}, {}, ""};
   ASSERT_TRUE(CopyObject(store, "a", store, "b", options, &listed).ok());
   auto head = store.Head("b");
   ASSERT_TRUE(head.ok());

@@ -11,13 +11,15 @@ void ExpectField(const std::string& body, const std::string& field, const std::s
   Status st = ErrorOf(body);
   EXPECT_EQ(st.code(), Code::kInvalidArgument) << body;
   EXPECT_EQ(st.field(), field) << body << " -> " << st.ToString();
-  if (!words.empty()) EXPECT_NE(st.message().find(words), std::string::npos) << st.message();
+  if (!words.empty()) {
+    EXPECT_NE(st.message().find(words), std::string::npos) << st.message();
+  }
 }
 
 TEST(TaskDefinitionTest, TheHubsOwnForm) {
-  auto d = ParseTaskDefinition(R"({"type": "s3", "description": "nightly",
+  auto d = ParseTaskDefinition(R"J({"type": "s3", "description": "nightly",
       "schedule": " rate(5 minutes) ", "parameters": {"srcBucket": "src-b", "srcPrefix": "data",
-      "destBucket": "dst-b", "workerNumber": 8, "includeMetadata": false, "include": ["*.csv"]}})");
+      "destBucket": "dst-b", "workerNumber": 8, "includeMetadata": false, "include": ["*.csv"]}})J");
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ(d->type, "s3");
   EXPECT_EQ(d->description, "nightly");
@@ -30,13 +32,13 @@ TEST(TaskDefinitionTest, TheHubsOwnForm) {
   EXPECT_FALSE(spec->include_metadata);
   EXPECT_EQ(spec->include, std::vector<std::string>{"*.csv"});
   auto defaulted = ParseTaskDefinition(
-      R"({"type": "s3", "parameters": {"source": "s3://a-b/", "destination": "s3://c-d/x/"}})");
+      R"J({"type": "s3", "parameters": {"source": "s3://a-b/", "destination": "s3://c-d/x/"}})J");
   ASSERT_TRUE(defaulted.ok()) << defaulted.status().ToString();
   EXPECT_EQ(defaulted->schedule, "once");
 }
 
 TEST(TaskDefinitionTest, TheOriginalsCreateTaskInputImports) {
-  auto d = ParseTaskDefinition(R"({"type": "S3EC2", "description": "from DTH",
+  auto d = ParseTaskDefinition(R"J({"type": "S3EC2", "description": "from DTH",
       "scheduleType": "FIXED_RATE", "parameters": [
         {"ParameterKey": "srcType", "ParameterValue": "Amazon_S3"},
         {"ParameterKey": "srcBucket", "ParameterValue": "old-src"},
@@ -48,7 +50,7 @@ TEST(TaskDefinitionTest, TheOriginalsCreateTaskInputImports) {
         {"ParameterKey": "srcEvent", "ParameterValue": "No"},
         {"ParameterKey": "finderNumber", "ParameterValue": "4"},
         {"ParameterKey": "maxCapacity", "ParameterValue": "20"},
-        {"ParameterKey": "alarmEmail", "ParameterValue": "ops@example.com"}]})");
+        {"ParameterKey": "alarmEmail", "ParameterValue": "ops@example.com"}]})J");
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ(d->type, "s3");
   EXPECT_EQ(d->schedule, "rate(1 hour)");
@@ -57,7 +59,7 @@ TEST(TaskDefinitionTest, TheOriginalsCreateTaskInputImports) {
   ASSERT_TRUE(spec.ok()) << spec.status().ToString();
   EXPECT_EQ(spec->storage_class, "STANDARD_IA");
   EXPECT_EQ(spec->finder_number, 4);
-  auto ecr = ParseTaskDefinition(R"({"type": "ECR", "scheduleType": "ONE_TIME", "parameters": [
+  auto ecr = ParseTaskDefinition(R"J({"type": "ECR", "scheduleType": "ONE_TIME", "parameters": [
         {"ParameterKey": "sourceType", "ParameterValue": "Amazon_ECR"},
         {"ParameterKey": "srcAccountId", "ParameterValue": "123456789012"},
         {"ParameterKey": "srcRegion", "ParameterValue": "cn-north-1"},
@@ -66,7 +68,7 @@ TEST(TaskDefinitionTest, TheOriginalsCreateTaskInputImports) {
         {"ParameterKey": "destAccountId", "ParameterValue": "210987654321"},
         {"ParameterKey": "destRegion", "ParameterValue": "us-west-2"},
         {"ParameterKey": "destPrefix", "ParameterValue": "mirror"},
-        {"ParameterKey": "includeUntagged", "ParameterValue": "false"}]})");
+        {"ParameterKey": "includeUntagged", "ParameterValue": "false"}]})J");
   ASSERT_TRUE(ecr.ok()) << ecr.status().ToString();
   EXPECT_EQ(ecr->type, "image");
   EXPECT_EQ(ecr->schedule, "once");
@@ -81,54 +83,54 @@ TEST(TaskDefinitionTest, TheOriginalsCreateTaskInputImports) {
 TEST(TaskDefinitionTest, EveryErrorNamesItsField) {
   ExpectField("not json", "");
   ExpectField("[1]", "");
-  ExpectField(R"({"parameters": {}})", "type", "missing");
-  ExpectField(R"({"type": "ftp", "parameters": {}})", "type", "ftp");
-  ExpectField(R"({"type": 3, "parameters": {}})", "type", "string");
-  ExpectField(R"({"type": "s3", "parameters": {}, "colour": "red"})", "colour", "unknown member");
-  ExpectField(R"({"type": "s3"})", "parameters", "missing");
-  ExpectField(R"({"type": "s3", "parameters": [1]})", "parameters[0]");
-  ExpectField(R"({"type": "s3", "parameters": "x"})", "parameters");
-  ExpectField(R"({"type": "s3", "schedule": "rate(0 minutes)",
-      "parameters": {"srcBucket": "a-b", "destBucket": "c-d"}})", "schedule");
-  ExpectField(R"({"type": "s3", "schedule": "cron(0 12 * * * *)",
-      "parameters": {"srcBucket": "a-b", "destBucket": "c-d"}})", "schedule");
-  ExpectField(R"({"type": "s3", "parameters": {"srcBucket": "a-b", "destBucket": "c-d",
-      "wokerNumber": 3}})", "parameters.wokerNumber", "unknown parameter");
-  ExpectField(R"({"type": "s3", "parameters": {"srcBucket": "a-b", "destBucket": "c-d",
-      "workerNumber": "many"}})", "parameters.workerNumber");
-  ExpectField(R"({"type": "s3", "parameters": {"srcBucket": "a-b", "destBucket": "c-d",
-      "workerNumber": 100000}})", "parameters.workerNumber");
-  ExpectField(R"({"type": "s3", "parameters": {"srcBucket": "Bad Bucket!", "destBucket": "c-d"}})",
+  ExpectField(R"J({"parameters": {}})J", "type", "missing");
+  ExpectField(R"J({"type": "ftp", "parameters": {}})J", "type", "ftp");
+  ExpectField(R"J({"type": 3, "parameters": {}})J", "type", "string");
+  ExpectField(R"J({"type": "s3", "parameters": {}, "colour": "red"})J", "colour", "unknown member");
+  ExpectField(R"J({"type": "s3"})J", "parameters", "missing");
+  ExpectField(R"J({"type": "s3", "parameters": [1]})J", "parameters[0]");
+  ExpectField(R"J({"type": "s3", "parameters": "x"})J", "parameters");
+  ExpectField(R"J({"type": "s3", "schedule": "rate(0 minutes)",
+      "parameters": {"srcBucket": "a-b", "destBucket": "c-d"}})J", "schedule");
+  ExpectField(R"J({"type": "s3", "schedule": "cron(0 12 * * * *)",
+      "parameters": {"srcBucket": "a-b", "destBucket": "c-d"}})J", "schedule");
+  ExpectField(R"J({"type": "s3", "parameters": {"srcBucket": "a-b", "destBucket": "c-d",
+      "wokerNumber": 3}})J", "parameters.wokerNumber", "unknown parameter");
+  ExpectField(R"J({"type": "s3", "parameters": {"srcBucket": "a-b", "destBucket": "c-d",
+      "workerNumber": "many"}})J", "parameters.workerNumber");
+  ExpectField(R"J({"type": "s3", "parameters": {"srcBucket": "a-b", "destBucket": "c-d",
+      "workerNumber": 100000}})J", "parameters.workerNumber");
+  ExpectField(R"J({"type": "s3", "parameters": {"srcBucket": "Bad Bucket!", "destBucket": "c-d"}})J",
               "parameters.srcBucket", "not a valid bucket name");
-  ExpectField(R"({"type": "s3", "parameters": {"destBucket": "c-d"}})", "parameters.srcBucket");
-  ExpectField(R"({"type": "s3", "parameters": {"srcBucket": "a-b", "destBucket": "c-d",
-      "statePath": "/etc/passwd"}})", "parameters.statePath", "set by the server");
-  ExpectField(R"({"type": "s3", "parameters": {"srcBucket": "a-b", "destBucket": "c-d",
-      "srcEvent": "Create"}})", "parameters.srcEvent", "not supported");
-  ExpectField(R"({"type": "S3EC2", "scheduleType": "DAILY", "parameters": []})", "scheduleType");
-  ExpectField(R"({"type": "S3EC2", "parameters": [{"ParameterKey": "srcBucket"}]})",
+  ExpectField(R"J({"type": "s3", "parameters": {"destBucket": "c-d"}})J", "parameters.srcBucket");
+  ExpectField(R"J({"type": "s3", "parameters": {"srcBucket": "a-b", "destBucket": "c-d",
+      "statePath": "/etc/passwd"}})J", "parameters.statePath", "set by the server");
+  ExpectField(R"J({"type": "s3", "parameters": {"srcBucket": "a-b", "destBucket": "c-d",
+      "srcEvent": "Create"}})J", "parameters.srcEvent", "not supported");
+  ExpectField(R"J({"type": "S3EC2", "scheduleType": "DAILY", "parameters": []})J", "scheduleType");
+  ExpectField(R"J({"type": "S3EC2", "parameters": [{"ParameterKey": "srcBucket"}]})J",
               "parameters[0].ParameterValue");
-  ExpectField(R"({"type": "image", "parameters": {"srcList": "SELECTED", "srcImageList": "",
-      "destRegistry": "r:5000"}})", "parameters.srcImageList", "empty");
-  ExpectField(R"({"type": "image", "parameters": {"srcList": "ALL", "sourceType": "Amazon_ECR",
-      "srcAccountId": "12", "destRegistry": "r:5000"}})", "parameters.srcAccountId");
-  ExpectField(R"({"type": "image", "parameters": {"srcList": "ALL", "destRegistry": "r:5000",
-      "includeUntagged": "true"}})", "parameters.includeUntagged");
-  ExpectField(R"({"type": "image", "parameters": {"srcList": "ALL", "destRegistry": "r:5000",
-      "concurrency": 0}})", "parameters.concurrency");
+  ExpectField(R"J({"type": "image", "parameters": {"srcList": "SELECTED", "srcImageList": "",
+      "destRegistry": "r:5000"}})J", "parameters.srcImageList", "empty");
+  ExpectField(R"J({"type": "image", "parameters": {"srcList": "ALL", "sourceType": "Amazon_ECR",
+      "srcAccountId": "12", "destRegistry": "r:5000"}})J", "parameters.srcAccountId");
+  ExpectField(R"J({"type": "image", "parameters": {"srcList": "ALL", "destRegistry": "r:5000",
+      "includeUntagged": "true"}})J", "parameters.includeUntagged");
+  ExpectField(R"J({"type": "image", "parameters": {"srcList": "ALL", "destRegistry": "r:5000",
+      "concurrency": 0}})J", "parameters.concurrency");
 }
 
 TEST(TaskDefinitionTest, EditsReplaceOnlyWhatTheyGive) {
-  auto d = ParseTaskDefinition(R"({"type": "s3", "description": "a", "schedule": "once",
-      "parameters": {"srcBucket": "a-b", "destBucket": "c-d"}})");
+  auto d = ParseTaskDefinition(R"J({"type": "s3", "description": "a", "schedule": "once",
+      "parameters": {"srcBucket": "a-b", "destBucket": "c-d"}})J");
   ASSERT_TRUE(d.ok());
-  auto edited = MergeTaskDefinition(*d, R"({"schedule": "cron(0/15 * * * ? *)"})");
+  auto edited = MergeTaskDefinition(*d, R"J({"schedule": "cron(0/15 * * * ? *)"})J");
   ASSERT_TRUE(edited.ok()) << edited.status().ToString();
   EXPECT_EQ(edited->description, "a");
   EXPECT_EQ(edited->parameters, d->parameters);
   EXPECT_EQ(edited->schedule, "cron(0/15 * * * ? *)");
-  EXPECT_EQ(MergeTaskDefinition(*d, R"({"type": "image"})").status().field(), "type");
-  EXPECT_EQ(MergeTaskDefinition(*d, R"({"parameters": {"destBucket": "c-d"}})").status().field(),
+  EXPECT_EQ(MergeTaskDefinition(*d, R"J({"type": "image"})J").status().field(), "type");
+  EXPECT_EQ(MergeTaskDefinition(*d, R"J({"parameters": {"destBucket": "c-d"}})J").status().field(),
             "parameters.srcBucket");
 }
 

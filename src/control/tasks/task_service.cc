@@ -153,10 +153,11 @@ Result<TaskRecord> TaskService::StartRun(TaskRecord task, const std::string& tri
     t.status = TaskStatus::kStarting;
     t.error.clear();
     t.current_run_id = run.id;
-    // A schedule waits for its next firing from now (it was paused while stopped).
-    if (t.next_run_at == TimePoint{} || trigger != "schedule") {
-      t.next_run_at = NextFiring(t.schedule, Now(), t.next_run_at == TimePoint{} ? Now() : t.next_run_at)
-                          .value_or(TimePoint{});
+    // The schedule's next firing: a firing moves along the grid it is on; a manual run
+    // leaves a waiting schedule as it is; a schedule paused by a stop starts again from now.
+    if (trigger == "schedule" || t.next_run_at == TimePoint{}) {
+      const TimePoint anchor = t.next_run_at == TimePoint{} ? Now() : t.next_run_at;
+      t.next_run_at = NextFiring(t.schedule, Now(), anchor).value_or(TimePoint{});
     }
     return Status::Ok();
   }));

@@ -184,14 +184,14 @@ TEST_F(TaskServiceTest, EditCloneAndDelete) {
   auto created = tasks_->Create(Body(), /*start=*/false, nullptr);
   ASSERT_TRUE(created.ok());
   EXPECT_EQ(created->status, TaskStatus::kStopped);
-  auto edited = tasks_->Edit(created->id, R"({"description": "renamed", "schedule": "rate(2 hours)"})", 0);
+  auto edited = tasks_->Edit(created->id, R"J({"description": "renamed", "schedule": "rate(2 hours)"})J", 0);
   ASSERT_TRUE(edited.ok()) << edited.status().ToString();
   EXPECT_EQ(edited->description, "renamed");
   EXPECT_EQ(edited->schedule, "rate(2 hours)");
   EXPECT_EQ(edited->revision, created->revision + 1);
   auto stale = tasks_->Edit(created->id, R"({"description": "x"})", created->revision);
   EXPECT_EQ(stale.status().code(), Code::kPreconditionFailed);
-  auto bad = tasks_->Edit(created->id, R"({"schedule": "cron(nonsense)"})", 0);
+  auto bad = tasks_->Edit(created->id, R"J({"schedule": "cron(nonsense)"})J", 0);
   EXPECT_EQ(bad.status().field(), "schedule");
   auto clone = tasks_->Clone(created->id);
   ASSERT_TRUE(clone.ok());

@@ -96,6 +96,8 @@ TEST(ParseListPartsTest, PartNumbersMustFitAndBePositive) {
   EXPECT_EQ(r->parts.at(0).part_number, 10000);
   EXPECT_EQ(r->parts.at(0).size, 5242880u);
   EXPECT_EQ(r->parts.at(0).etag, "e");
+}
+
 TEST(ParseTaggingTest, AnEmptyAnswerIsNoTags) {
   // Ceph RGW's answer for a multipart object created with tags it dropped.
   auto none = ParseTagging("");
