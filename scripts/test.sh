@@ -28,7 +28,7 @@ export DTH_SOURCE_DIR="$ROOT"
 # The sanitize build stops at the first report (-fno-sanitize-recover=all) and exits
 # non-zero; leaks are reported at exit. A report in a dth that a CLI test spawns fails
 # that test too (tests/integration/run_process.cc looks for it on the child's stderr).
-SANITIZER_ENV=(ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:strict_init_order=1:check_initialization_order=1
+SANITIZER_ENV=(ASAN_OPTIONS=detect_leaks=1:halt_on_error=1
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
 stage "unit tests (release)"
 ctest --test-dir build/release -L unit --output-on-failure -j2
