@@ -62,9 +62,11 @@ std::unique_ptr<PrivateRegistry> PrivateRegistry::Start() {
 }
 
 Status PrivateRegistry::Restart() {
+  // Built before fork: the child of a threaded process must not allocate (run_process.cc).
+  const std::string log_path = dir_ + "/registry.log";
   pid_t pid = fork();
   if (pid == 0) {
-    int log = open((dir_ + "/registry.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     int devnull = open("/dev/null", O_RDONLY);
     dup2(devnull, 0);
     dup2(log, 1);

@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <gtest/gtest.h>
+
 extern char** environ;
 
 namespace dth::testing {
@@ -18,6 +20,34 @@ ProcessResult RunProcess(const std::string& program, const std::vector<std::stri
                          const std::map<std::string, std::string>& env, int timeout_seconds,
                          const std::function<void(pid_t)>& on_start) {
   ProcessResult result;
+  // Everything the child needs is built before fork: the parent has threads (servers,
+  // clients), and in the child of a threaded process only async-signal-safe calls are
+  // safe (no malloc: under AddressSanitizer its allocator lock may be held by a thread
+  // that does not exist in the child).
+  std::map<std::string, std::string> merged;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string entry(*e);
+    auto eq = entry.find('=');
+    if (eq != std::string::npos) merged[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  for (const auto& [k, v] : env) {
+    if (v.empty()) {
+      merged.erase(k);
+    } else {
+      merged[k] = v;
+    }
+  }
+  std::vector<std::string> env_strings;
+  for (const auto& [k, v] : merged) env_strings.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> arg_strings = {program};
+  arg_strings.insert(arg_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : arg_strings) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) return result;
   pid_t pid = fork();
@@ -26,18 +56,7 @@ ProcessResult RunProcess(const std::string& program, const std::vector<std::stri
     dup2(err_pipe[1], 2);
     int devnull = open("/dev/null", O_RDONLY);
     dup2(devnull, 0);
-    for (const auto& [k, v] : env) {
-      if (v.empty()) {
-        unsetenv(k.c_str());
-      } else {
-        setenv(k.c_str(), v.c_str(), 1);
-      }
-    }
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(program.c_str()));
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(program.c_str(), argv.data());
+    execve(program.c_str(), argv.data(), envp.data());
     _exit(127);
   }
   close(out_pipe[1]);
@@ -69,6 +88,14 @@ ProcessResult RunProcess(const std::string& program, const std::vector<std::stri
   waitpid(pid, &status, 0);
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+  // A sanitizer report from the child (the sanitize build's dth) fails the test that ran
+  // it, whatever exit status the test expects of the program.
+  for (const char* marker : {"Sanitizer: ", "Sanitizer:DEADLYSIGNAL", ": runtime error: "}) {
+    if (result.err.find(marker) != std::string::npos) {
+      ADD_FAILURE() << program << " reported a sanitizer error:\n" << result.err;
+      break;
+    }
+  }
   return result;
 }
 
