@@ -26,6 +26,7 @@ namespace {
 struct ImageArgs {
   std::string src, dst;
   std::string images, images_file;
+  bool images_given = false, images_file_given = false;  // even when empty
   bool all = false;
   std::string src_creds, dst_creds;
   std::string include_tags, exclude_tags, dest_prefix;
@@ -70,11 +71,11 @@ Result<Side> OpenSide(const std::string& text, const std::string& creds_flag, co
 std::string DefaultStatePath() { return DefaultStateDir() + "/images.db"; }
 
 Result<std::vector<std::string>> ImageEntries(const ImageArgs& a) {
-  int given = (a.all ? 1 : 0) + (a.images.empty() ? 0 : 1) + (a.images_file.empty() ? 0 : 1);
+  int given = (a.all ? 1 : 0) + (a.images_given ? 1 : 0) + (a.images_file_given ? 1 : 0);
   if (given != 1) return InvalidArgument("give exactly one of --images LIST, --images-file FILE or --all");
   if (a.all) return std::vector<std::string>{};
   std::string text = a.images;
-  if (!a.images_file.empty()) {
+  if (a.images_file_given) {
     std::ifstream in(a.images_file);
     if (!in) return InvalidArgument("cannot read --images-file " + a.images_file);
     std::stringstream ss;
@@ -82,7 +83,10 @@ Result<std::vector<std::string>> ImageEntries(const ImageArgs& a) {
     text = ss.str();
   }
   auto entries = registry::SplitImageList(text);
-  if (entries.empty()) return InvalidArgument("the image list is empty");
+  if (entries.empty()) {
+    return InvalidArgument(a.images_file_given ? "the image list in --images-file " + a.images_file + " is empty"
+                                               : std::string("the image list (--images) is empty"));
+  }
   return entries;
 }
 
@@ -198,13 +202,15 @@ void AddImageCommand(CLI::App& app, GlobalOptions& g, int& exit_code) {
   image->require_subcommand(1);
   auto a = std::make_shared<ImageArgs>();
   CLI::App* cmd = image->add_subcommand(
-      "sync", "Replicate images from one registry to another (digests preserved, existing images skipped)");
+      "sync",
+      "Replicate images from one registry to another (digests preserved unless --platform narrows a multi-arch "
+      "image; existing images skipped)");
   cmd->add_option("SRC", a->src, "Source registry: host[:port] or http(s)://host[:port] (an ECR host uses AWS credentials)")
       ->required();
   cmd->add_option("DST", a->dst, "Destination registry, as SRC")->required();
-  cmd->add_option("--images", a->images,
-                  "Images, comma- or newline-separated: repo, repo:tag, repo@sha256:..., repo:ALL_TAGS");
-  cmd->add_option("--images-file", a->images_file, "A file with the image list");
+  CLI::Option* images = cmd->add_option(
+      "--images", a->images, "Images, comma- or newline-separated: repo, repo:tag, repo@sha256:..., repo:ALL_TAGS");
+  CLI::Option* images_file = cmd->add_option("--images-file", a->images_file, "A file with the image list");
   cmd->add_flag("--all", a->all, "Every tag of every repository in the source catalog");
   cmd->add_option("--src-creds", a->src_creds, "Source USER:PASSWORD (better: DTH_SRC_CREDS in the environment)");
   cmd->add_option("--dst-creds", a->dst_creds, "Destination USER:PASSWORD (better: DTH_DST_CREDS)");
@@ -222,7 +228,11 @@ void AddImageCommand(CLI::App& app, GlobalOptions& g, int& exit_code) {
   cmd->add_option("--task-id", a->task_id, "Task id for the records (default: from SRC, DST and prefix)");
   cmd->add_flag("--dry-run", a->dry_run, "Show what would be copied; change nothing");
   cmd->add_flag("--json", a->json, "Print the results as one JSON document");
-  cmd->callback([a, &g, &exit_code] { exit_code = RunImageSync(*a, g); });
+  cmd->callback([a, &g, &exit_code, images, images_file] {
+    a->images_given = images->count() > 0;  // `--images ''` is given, and empty
+    a->images_file_given = images_file->count() > 0;
+    exit_code = RunImageSync(*a, g);
+  });
 }
 
 }  // namespace dth::cli

@@ -36,6 +36,9 @@ std::string ImageResultLine(const ImageResult& r) {
     if (r.attempts > 1) line += ", " + std::to_string(r.attempts) + " attempts";
     line += ")";
   }
+  if (r.platform_filtered) {
+    line += " [--platform narrowed the index: new digest; the source's is " + r.source_digest + "]";
+  }
   return line;
 }
 
@@ -59,6 +62,7 @@ nlohmann::json ImageSyncJson(const imagesync::ImageSyncSummary& s, double second
                       {"status", StatusWord(r)},
                       {"source_digest", r.source_digest},
                       {"dest_digest", r.dest_digest},
+                      {"platform_filtered", r.platform_filtered},
                       {"error", r.error.ok() ? "" : OneLine(r.error.message())},
                       {"attempts", r.attempts},
                       {"blobs_copied", r.stats.blobs_copied},

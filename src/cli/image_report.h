@@ -16,10 +16,11 @@ namespace dth::cli {
 
 // "copied      team/app:v1 -> mirror/team/app:v1 sha256:... (4 blobs, 3.0 MiB, 1 mounted)"
 // "failed      team/app:nope: GET manifest ...: MANIFEST_UNKNOWN (404) ..."
+// An index narrowed by --platform says so, with the source's digest, on its line.
 std::string ImageResultLine(const imagesync::ImageResult& r);
 // "30 images: 28 copied, 1 up to date, 1 failed; blobs: 84 copied (12.0 MiB), 3 mounted, 2 already there; 2.10 s"
 std::string ImageSummaryLine(const imagesync::ImageSyncSummary& s, double seconds);
-// {"images":[{source, destination, status, source_digest, dest_digest, error, attempts,
+// {"images":[{source, destination, status, source_digest, dest_digest, platform_filtered, error, attempts,
 //   blobs_copied, blobs_mounted, blobs_skipped, bytes_copied, seconds}], "summary":{...}}
 nlohmann::json ImageSyncJson(const imagesync::ImageSyncSummary& s, double seconds, bool dry_run);
 // "  12/30 images  10 copied  1 up to date  1 failed  45.1 MiB"

@@ -62,6 +62,17 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
     }
     return n;
   }
+  size_t cap = t->request->max_body;
+  if (cap > 0 && t->response->body.size() + n > cap) {
+    if (code >= 200 && code < 300) {
+      t->body_error = Status(Code::kCorruption, "the answer is larger than the " + std::to_string(cap) +
+                                                    " bytes expected at most");
+    } else {
+      t->response->body.append(data, cap - t->response->body.size());
+      t->response->body_truncated = true;  // the status still says what went wrong
+    }
+    return 0;  // aborts the transfer (CURLE_WRITE_ERROR); the connection is not reused
+  }
   t->response->body.append(data, n);
   return n;
 }
@@ -228,6 +239,10 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   shared_->Release(easy);
 
   if (!t.body_error.ok()) return t.body_error;
+  if (rc == CURLE_WRITE_ERROR && response.body_truncated) {
+    response.status = static_cast<int>(code);
+    return response;
+  }
   if (rc != CURLE_OK) return TransportError(rc, error, url_for_error);
   response.status = static_cast<int>(code);
   if (response.success() && !StartResponse(&t, code)) return t.body_error;

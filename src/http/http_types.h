@@ -32,6 +32,10 @@ struct HttpRequest {
   // Called once for a 2xx answer, before the first body byte reaches the sink (or at
   // the end when the body is empty); an error aborts the transfer with that Status.
   std::function<Status(int status, const HttpHeaders& headers)> on_response_start;
+  // 0 = no limit. Otherwise the most bytes kept in HttpResponse::body: a 2xx answer
+  // (without a sink) that is longer fails with kCorruption; an error answer is cut
+  // there (body_truncated) and returned with its status, so it is still classified.
+  size_t max_body = 0;
 };
 
 struct HttpResponse {
@@ -39,6 +43,7 @@ struct HttpResponse {
   HttpHeaders headers;
   std::string body;  // error bodies always land here
   uint64_t body_bytes = 0;  // bytes received (into body or sink)
+  bool body_truncated = false;  // an error body cut at HttpRequest::max_body
 
   const std::string* Header(std::string_view name) const { return FindHeader(headers, name); }
   bool success() const { return status >= 200 && status < 300; }

@@ -1,9 +1,12 @@
 // imagesync/blob_copy: puts one blob into a destination repository the cheapest way:
 // nothing when it is there already (HEAD), a cross-repository mount when another
 // repository of the destination holds it, else a copy from the source. Small blobs go
-// through memory; larger ones stream from the source GET into the destination PUT
-// through a bounded pipe (memory: the pipe's capacity), with the digest checked by the
-// client on the way and by the registry at the end.
+// through memory; larger ones, and those whose size neither the manifest nor the
+// source's HEAD gives (chunked upload), stream from the source GET into the
+// destination through a bounded pipe (memory: the pipe's capacity), with the size and
+// digest checked by the client on the way and by the registry at the end. Only one
+// image uploads a digest at a time (BlobLocations::ClaimUpload): the others wait for
+// it and then mount it.
 // Thread-safety: CopyBlob may run on many threads at once (the clients and
 // BlobLocations are thread-safe).
 #pragma once

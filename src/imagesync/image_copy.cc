@@ -57,7 +57,12 @@ class Copier {
           std::lock_guard<std::mutex> lock(mu);
           if (!first_error.ok()) return;
         }
-        auto outcome = CopyBlob(route_, blobs[i], locations_, options_.blob);
+        Result<BlobOutcome> outcome = Status(Code::kPermanent, "not run");
+        try {
+          outcome = CopyBlob(route_, blobs[i], locations_, options_.blob);
+        } catch (const std::exception& e) {  // never across the thread's edge
+          outcome = Status(Code::kPermanent, "blob " + blobs[i].digest + ": unexpected error: " + e.what());
+        }
         std::lock_guard<std::mutex> lock(mu);
         if (!outcome.ok()) {
           if (first_error.ok()) first_error = outcome.status();
@@ -113,6 +118,7 @@ Result<ImageCopyResult> CopyImage(registry::RegistryClient& source, registry::Re
         return st.Prefix("image " + job.source);
       }
       top = std::move(*filtered);
+      result.platform_filtered = true;
     }
   }
   result.dest_digest = top.digest;

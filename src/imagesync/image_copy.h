@@ -3,8 +3,9 @@
 // (by digest), then the top manifest under the destination tag, each pushed as the
 // exact source bytes so every digest is preserved. All platforms by default; with a
 // platform filter an index is rewritten to the matching entries (a new digest,
-// reported as such). An image whose destination already has the expected digest is
-// skipped after one HEAD.
+// reported as such: platform_filtered). An image whose destination already has the
+// expected digest is skipped after one HEAD. Never throws: an exception on a blob
+// thread becomes the image's error.
 // Thread-safety: CopyImage may run on many threads at once.
 #pragma once
 
@@ -49,6 +50,9 @@ struct ImageCopyResult {
   std::string source_digest;  // of the source's top manifest
   std::string dest_digest;    // what the destination tag now points at
   bool up_to_date = false;    // the destination had it already: nothing done
+  // The platform filter narrowed a multi-arch index: dest_digest is a new index's,
+  // not source_digest.
+  bool platform_filtered = false;
   CopyStats stats;
 };
 

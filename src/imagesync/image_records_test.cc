@@ -4,7 +4,11 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <set>
+#include <thread>
 
 #include "imagesync/blob_locations.h"
 
@@ -77,6 +81,28 @@ TEST(BlobLocationsTest, FindsAnotherRepositoryOnly) {
   locations.Add("sha256:1", "a");
   EXPECT_FALSE(locations.FindOther("sha256:1", "a").has_value());
   EXPECT_EQ(locations.FindOther("sha256:1", "b").value_or(""), "a");
+  std::set<std::string> tried = {"a"};
+  EXPECT_FALSE(locations.FindOther("sha256:1", "b", &tried).has_value());
+}
+
+TEST(BlobLocationsTest, OneUploadOfADigestAtATime) {
+  BlobLocations locations;
+  ASSERT_TRUE(locations.ClaimUpload("sha256:1"));
+  EXPECT_TRUE(locations.ClaimUpload("sha256:2"));  // another digest is not held up
+  locations.EndUpload("sha256:2");
+  std::atomic<int> state{0};
+  std::thread waiter([&] {
+    state = locations.ClaimUpload("sha256:1") ? 1 : 2;  // waits for the first upload
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(state.load(), 0) << "the second claim must wait";
+  locations.Add("sha256:1", "a");
+  { UploadClaim end(locations, "sha256:1"); }
+  waiter.join();
+  EXPECT_EQ(state.load(), 2) << "it waited, so it looks again rather than uploading";
+  EXPECT_EQ(locations.FindOther("sha256:1", "b").value_or(""), "a");
+  EXPECT_TRUE(locations.ClaimUpload("sha256:1"));  // free again
+  locations.EndUpload("sha256:1");
 }
 
 }  // namespace

@@ -22,20 +22,26 @@ ImageResult RunOne(registry::RegistryClient& source, registry::RegistryClient& d
       policy,
       [&](int attempt) -> Status {
         r.attempts = attempt;
-        auto copied = CopyImage(source, destination, job, locations, options.copy);
+        Result<ImageCopyResult> copied = Status(Code::kPermanent, "not run");
+        try {
+          copied = CopyImage(source, destination, job, locations, options.copy);
+        } catch (const std::exception& e) {  // a bug must fail the image, not the process
+          copied = Status(Code::kPermanent, "image " + job.source + ": unexpected error: " + e.what());
+        }
         if (!copied.ok()) return copied.status();
         done = std::move(*copied);
         return Status::Ok();
       },
       RealSleeper(),
       [&](const Status& st, int attempt, std::chrono::milliseconds delay) {
-        spdlog::info("image {}: attempt {} failed ({}); retrying in {} ms", job.source, attempt, st.message(),
-                     delay.count());
+        spdlog::info("image {}: attempt {} of {} failed, retrying in {} ms: {}", job.source, attempt,
+                     policy.max_attempts, delay.count(), st.message());
       });
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!r.error.ok()) return r;
   r.source_digest = done->source_digest;
   r.dest_digest = done->dest_digest;
+  r.platform_filtered = done->platform_filtered;
   r.stats = done->stats;
   r.status = done->up_to_date ? ImageStatus::kUpToDate
              : options.copy.dry_run ? ImageStatus::kWouldCopy

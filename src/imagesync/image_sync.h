@@ -32,6 +32,7 @@ struct ImageResult {
   ImageJob job;
   ImageStatus status = ImageStatus::kFailed;
   std::string source_digest, dest_digest;
+  bool platform_filtered = false;  // dest_digest is a narrowed index's (--platform)
   Status error;
   int attempts = 0;
   CopyStats stats;

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
-#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "core/hash.h"
+#include "registry/json_read.h"
+#include "registry/origin.h"
 #include "sigv4/uri_encode.h"
 
 namespace dth::registry {
@@ -183,12 +185,23 @@ Result<std::string> Authenticator::FetchToken(const std::vector<std::string>& sc
   for (const auto& s : scopes) url += "&scope=" + UriEncode(s, true);
   HttpRequest req;
   req.url = url;
+  req.max_body = kMaxTokenAnswer;
+  std::string where = UrlForLog(realm);
+  if (!ParseOrigin(realm)) return PermissionDenied("token realm '" + where + "' is not an http(s) URL");
   DTH_ASSIGN_OR_RETURN(BasicCredentials creds, Basic());
   if (!creds.username.empty() || !creds.password.empty()) {
+    // The realm comes from whoever answered 401: the password goes only where it is
+    // protected in transit (https) or never leaves the machine (loopback).
+    DTH_RETURN_IF_ERROR(CheckRealm(realm));
     req.headers.emplace_back("Authorization", "Basic " + Base64Encode(creds.username + ":" + creds.password));
   }
+  auto start = std::chrono::steady_clock::now();
   auto resp = http_->Send(req);
-  std::string where = realm.substr(0, realm.find('?'));
+  if (spdlog::should_log(spdlog::level::debug)) {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    spdlog::debug("token GET {} -> {} ({} ms)", where,
+                  resp.ok() ? std::to_string(resp->status) : std::string(CodeName(resp.status().code())), ms.count());
+  }
   if (!resp.ok()) {
     Status st = resp.status();
     return st.Prefix("token service " + where);
@@ -199,14 +212,16 @@ Result<std::string> Authenticator::FetchToken(const std::vector<std::string>& sc
     return Status(code, "token service " + where + " answered HTTP " + std::to_string(resp->status) + hint)
         .WithHttp(resp->status, "");
   }
-  auto j = nlohmann::json::parse(resp->body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return Corruption("token service " + where + ": reply is not JSON");
-  std::string value = j.value("token", "");
-  if (value.empty()) value = j.value("access_token", "");
-  if (value.empty()) return Corruption("token service " + where + ": reply holds no token");
+  std::string what = "token service " + where;
+  DTH_ASSIGN_OR_RETURN(Json j, ParseJsonObject(resp->body, what));
+  DTH_ASSIGN_OR_RETURN(std::string value, JsonString(j, "token", what));
+  if (value.empty()) {
+    DTH_ASSIGN_OR_RETURN(value, JsonString(j, "access_token", what));
+  }
+  if (value.empty()) return Corruption(what + ": reply holds no token");
+  DTH_ASSIGN_OR_RETURN(std::optional<double> lifetime, JsonNumber(j, "expires_in", what));
   int64_t expires_in = 60;  // the spec's default
-  if (j.contains("expires_in") && j["expires_in"].is_number_integer()) expires_in = j["expires_in"].get<int64_t>();
-  if (expires_in < 1) expires_in = 60;
+  if (lifetime && *lifetime >= 1 && *lifetime < 366.0 * 24 * 3600) expires_in = static_cast<int64_t>(*lifetime);
   // Refresh early: at most half the lifetime, at most 30 s before the end.
   auto margin = std::min<int64_t>(30, expires_in / 2);
   *token = value;

@@ -5,7 +5,9 @@
 // bearer tokens from the token service (with the basic credentials, if any) and caching
 // them per scope set until shortly before they expire. Amazon ECR credentials come
 // from a callback (registry/ecr) and are cached until their expiry the same way.
-// Secrets (passwords, tokens) never appear in messages.
+// The basic credentials go to a token realm only when it is https or on a loopback
+// address (the realm is named by whoever answered 401). Secrets (passwords, tokens)
+// never appear in messages or logs.
 // Thread-safety: Authenticator is safe for concurrent use (one mutex; token fetches
 // happen outside it, so two threads may fetch the same scope once each).
 #pragma once
@@ -25,6 +27,9 @@
 #include "http/http_client.h"
 
 namespace dth::registry {
+
+// Most bytes of a token service's answer kept in memory.
+inline constexpr size_t kMaxTokenAnswer = 1 << 20;
 
 struct Challenge {
   std::string scheme;  // "basic" or "bearer" (lower case)

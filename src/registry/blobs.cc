@@ -2,7 +2,7 @@
 #include <random>
 #include <thread>
 
-#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "core/hash.h"
 #include "registry/client_call.h"
@@ -12,11 +12,17 @@
 namespace dth::registry {
 namespace {
 
-// Passes bytes on while hashing and counting them.
+// Passes bytes on while hashing and counting them; more bytes than expected (when
+// the size is known) stop the transfer at once.
 class VerifyingSink : public ByteSink {
  public:
-  explicit VerifyingSink(ByteSink& next) : next_(next), hasher_(Hasher::Algorithm::kSha256) {}
+  VerifyingSink(ByteSink& next, uint64_t expected, std::string what)
+      : next_(next), hasher_(Hasher::Algorithm::kSha256), expected_(expected), what_(std::move(what)) {}
   Status Write(std::string_view data) override {
+    if (expected_ > 0 && bytes_ + data.size() > expected_) {
+      return Corruption(what_ + ": the registry sends more than the " + std::to_string(expected_) +
+                        " bytes the manifest gives");
+    }
     hasher_.Update(data);
     bytes_ += data.size();
     return next_.Write(data);
@@ -27,6 +33,8 @@ class VerifyingSink : public ByteSink {
  private:
   ByteSink& next_;
   Hasher hasher_;
+  uint64_t expected_;
+  std::string what_;
   uint64_t bytes_ = 0;
 };
 
@@ -58,22 +66,23 @@ Result<std::optional<BlobInfo>> RegistryClient::HeadBlob(const std::string& repo
 
 Status RegistryClient::GetBlob(const std::string& repository, const std::string& digest,
                                uint64_t expected_size, ByteSink& sink) {
-  VerifyingSink verifying(sink);
+  std::string what = "GET blob " + repository + "@" + digest;
+  VerifyingSink verifying(sink, expected_size, what + " at " + config_.endpoint.host);
   Call c;
   c.url = "/v2/" + repository + "/blobs/" + digest;
   c.sink = &verifying;
   c.scopes = {PullScope(repository)};
-  c.what = "GET blob " + repository + "@" + digest;
+  c.what = what;
   c.replayable = false;
   DTH_ASSIGN_OR_RETURN(HttpResponse resp, Do(c));
-  if (IsRedirect(resp.status)) {
-    // Storage backends (S3, GCS) redirect to a presigned URL: no Authorization there.
+  for (int hop = 0; IsRedirect(resp.status); ++hop) {
+    // Storage backends (S3, GCS) redirect to a presigned URL on another host: no
+    // Authorization goes there (Resolve), and https is never left for http.
     const std::string* location = resp.Header("Location");
-    if (location == nullptr) return ErrorFrom(resp, c.what);
-    HttpRequest req;
-    req.url = Url(*location);
-    req.sink = &verifying;
-    DTH_ASSIGN_OR_RETURN(resp, http_->Send(req));
+    if (location == nullptr || hop >= 5) return ErrorFrom(resp, c.what);
+    Call r = c;
+    r.url = *location;
+    DTH_ASSIGN_OR_RETURN(resp, Do(r));
   }
   if (!resp.success()) return ErrorFrom(resp, c.what);
   if (expected_size > 0 && verifying.bytes() != expected_size) {
@@ -147,7 +156,9 @@ Status RegistryClient::PushBlob(const std::string& repository, const std::string
   for (int n = 1;; ++n) {
     Status st = attempt();
     if (st.ok() || !config_.retry.ShouldRetry(st, n) || !body.Rewind().ok()) return st;
-    std::this_thread::sleep_for(config_.retry.Delay(n, st, std::uniform_real_distribution<double>(0, 1)(rng)));
+    auto delay = config_.retry.Delay(n, st, std::uniform_real_distribution<double>(0, 1)(rng));
+    spdlog::info("retry {} of {} in {} ms: {}", n, config_.retry.max_attempts - 1, delay.count(), st.message());
+    std::this_thread::sleep_for(delay);
   }
 }
 

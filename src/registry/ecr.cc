@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/hash.h"
+#include "registry/json_read.h"
 
 namespace dth::registry {
 namespace {
@@ -69,23 +70,24 @@ EcrRequest BuildCreateRepository(const std::string& endpoint, const std::string&
 }
 
 Result<BasicCredentials> ParseAuthorizationToken(std::string_view body) {
-  auto j = nlohmann::json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.contains("authorizationData") || !j["authorizationData"].is_array() ||
-      j["authorizationData"].empty()) {
-    return Corruption("ECR GetAuthorizationToken: reply without authorizationData");
-  }
-  const auto& data = j["authorizationData"][0];
-  std::string encoded = data.value("authorizationToken", "");
+  const std::string what = "ECR GetAuthorizationToken";
+  DTH_ASSIGN_OR_RETURN(Json j, ParseJsonObject(body, what));
+  DTH_ASSIGN_OR_RETURN(const Json* list, JsonArray(j, "authorizationData", what));
+  if (list->empty()) return Corruption(what + ": reply without authorizationData");
+  const Json& data = (*list)[0];
+  if (!data.is_object()) return Corruption(what + ": authorizationData[0] is not an object");
+  DTH_ASSIGN_OR_RETURN(std::string encoded, JsonString(data, "authorizationToken", what));
   std::string decoded;
   if (encoded.empty() || !Base64Decode(encoded, &decoded) || decoded.find(':') == std::string::npos) {
-    return Corruption("ECR GetAuthorizationToken: malformed authorizationToken");
+    return Corruption(what + ": malformed authorizationToken");
   }
   BasicCredentials creds;
   creds.username = decoded.substr(0, decoded.find(':'));
   creds.password = decoded.substr(decoded.find(':') + 1);
-  if (data.contains("expiresAt") && data["expiresAt"].is_number()) {
-    creds.expires_at = TimePoint(std::chrono::milliseconds(
-        static_cast<int64_t>(data["expiresAt"].get<double>() * 1000)));
+  DTH_ASSIGN_OR_RETURN(std::optional<double> expires, JsonNumber(data, "expiresAt", what));
+  if (expires) {
+    if (!(*expires > 0 && *expires < 1e11)) return Corruption(what + ": expiresAt out of range");
+    creds.expires_at = TimePoint(std::chrono::milliseconds(static_cast<int64_t>(*expires * 1000)));
   }
   return creds;
 }
@@ -102,16 +104,24 @@ Result<std::string> EcrApi::Call(const EcrRequest& request, const std::string& a
   req.url = request.url;
   req.headers = request.headers;
   req.body = &body;
-  DTH_ASSIGN_OR_RETURN(HttpResponse resp, http_->Send(req));
+  req.max_body = kMaxEcrAnswer;
+  auto sent = http_->Send(req);
+  if (!sent.ok()) {
+    Status st = sent.status();
+    return st.Prefix("ECR " + action + " (" + host_.region + ")");
+  }
+  HttpResponse& resp = *sent;
   if (resp.success()) return std::move(resp.body);
-  auto j = nlohmann::json::parse(resp.body, nullptr, false);
-  std::string type = j.is_object() ? j.value("__type", "") : "";
+  auto j = Json::parse(resp.body, nullptr, false);
+  std::string type = JsonStringOr(j, "__type");
   type = type.substr(type.find('#') == std::string::npos ? 0 : type.find('#') + 1);
   if (exists != nullptr && type == "RepositoryAlreadyExistsException") {
     *exists = true;
     return std::string();
   }
-  std::string message = j.is_object() ? j.value("message", j.value("Message", "")) : "";
+  std::string message = JsonStringOr(j, "message");
+  if (message.empty()) message = JsonStringOr(j, "Message");
+  message = message.substr(0, 300);
   return Status(ClassifyHttpStatus(resp.status, type),
                 "ECR " + action + " (" + host_.region + "): " + (type.empty() ? "error" : type) + " (HTTP " +
                     std::to_string(resp.status) + ")" + (message.empty() ? "" : ": " + message))

@@ -4,6 +4,7 @@
 // and CreateRepository (ECR does not create repositories on push). Requests are built
 // by pure functions (unit-tested); EcrApi sends them. ECR hosts are recognised as
 // <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn].
+// Answers are read without exceptions (a wrong-typed field is kCorruption) and capped.
 // Thread-safety: pure functions; EcrApi is safe for concurrent use.
 #pragma once
 
@@ -19,6 +20,9 @@
 #include "sigv4/signer.h"
 
 namespace dth::registry {
+
+// Most bytes of an ECR API answer kept in memory.
+inline constexpr size_t kMaxEcrAnswer = 1 << 20;
 
 struct EcrHost {
   std::string account_id;

@@ -81,5 +81,20 @@ TEST(EcrTokenTest, ParsesUserPasswordAndExpiry) {
   EXPECT_FALSE(ParseAuthorizationToken("{}").ok());
 }
 
+TEST(EcrTokenTest, WrongTypedFieldsAreCorruptionNotExceptions) {
+  std::string token = "\"" + Base64Encode("AWS:pw") + "\"";
+  for (const std::string& bad : {std::string(R"({"authorizationData":"x"})"),
+                                 std::string(R"({"authorizationData":[7]})"),
+                                 std::string(R"({"authorizationData":[{"authorizationToken":7}]})"),
+                                 R"({"authorizationData":[{"authorizationToken":)" + token + R"(,"expiresAt":"soon"}]})",
+                                 R"({"authorizationData":[{"authorizationToken":)" + token + R"(,"expiresAt":-5}]})",
+                                 std::string("[]"), std::string("null")}) {
+    Result<BasicCredentials> c = Status(Code::kCancelled, "unset");
+    ASSERT_NO_THROW(c = ParseAuthorizationToken(bad)) << bad;
+    EXPECT_EQ(c.status().code(), Code::kCorruption) << bad;
+    EXPECT_EQ(c.status().message().find("pw"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace dth::registry

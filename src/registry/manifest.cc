@@ -1,8 +1,7 @@
 #include "registry/manifest.h"
 
-#include <nlohmann/json.hpp>
-
 #include "core/hash.h"
+#include "registry/json_read.h"
 
 namespace dth::registry {
 namespace {
@@ -16,19 +15,22 @@ std::string MediaTypeOnly(std::string_view content_type) {
 }
 
 Result<Descriptor> ReadDescriptor(const json& j, const char* where) {
-  if (!j.is_object() || !j.contains("digest") || !j["digest"].is_string()) {
-    return Corruption(std::string("manifest ") + where + " entry without a digest");
-  }
+  std::string what = std::string("manifest ") + where + " entry";
+  if (!j.is_object()) return Corruption(what + " is not an object");
   Descriptor d;
-  d.digest = j["digest"].get<std::string>();
-  if (j.contains("mediaType") && j["mediaType"].is_string()) d.media_type = j["mediaType"].get<std::string>();
-  if (j.contains("size") && j["size"].is_number_unsigned()) d.size = j["size"].get<uint64_t>();
-  if (j.contains("urls") && j["urls"].is_array() && !j["urls"].empty()) d.foreign = true;
-  if (j.contains("platform") && j["platform"].is_object()) {
-    const json& p = j["platform"];
-    d.platform.os = p.value("os", "");
-    d.platform.architecture = p.value("architecture", "");
-    d.platform.variant = p.value("variant", "");
+  DTH_ASSIGN_OR_RETURN(d.digest, JsonString(j, "digest", what));
+  if (d.digest.empty()) return Corruption(what + " without a digest");
+  DTH_ASSIGN_OR_RETURN(d.media_type, JsonString(j, "mediaType", what));
+  DTH_ASSIGN_OR_RETURN(std::optional<uint64_t> size, JsonUnsigned(j, "size", what));
+  d.size = size.value_or(0);
+  DTH_ASSIGN_OR_RETURN(const json* urls, JsonArray(j, "urls", what));
+  d.foreign = !urls->empty();
+  DTH_ASSIGN_OR_RETURN(const json* p, JsonObject(j, "platform", what));
+  if (p != nullptr) {
+    std::string pwhat = what + " platform";
+    DTH_ASSIGN_OR_RETURN(d.platform.os, JsonString(*p, "os", pwhat));
+    DTH_ASSIGN_OR_RETURN(d.platform.architecture, JsonString(*p, "architecture", pwhat));
+    DTH_ASSIGN_OR_RETURN(d.platform.variant, JsonString(*p, "variant", pwhat));
   }
   return d;
 }
@@ -53,16 +55,18 @@ std::string Platform::ToString() const {
 std::string ContentDigest(std::string_view bytes) { return "sha256:" + HexEncode(Sha256(bytes)); }
 
 Result<Manifest> ParseManifest(std::string bytes, std::string_view content_type) {
-  json j = json::parse(bytes, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return Corruption("manifest is not a JSON object");
+  auto parsed = ParseJsonObject(bytes, "manifest");
+  if (!parsed.ok()) return Corruption("manifest is not a JSON object");
+  const json& j = *parsed;
   Manifest m;
-  m.media_type = j.contains("mediaType") && j["mediaType"].is_string() ? j["mediaType"].get<std::string>()
-                                                                        : MediaTypeOnly(content_type);
+  DTH_ASSIGN_OR_RETURN(m.media_type, JsonString(j, "mediaType", "manifest"));
+  if (m.media_type.empty()) m.media_type = MediaTypeOnly(content_type);
   if (m.media_type.empty()) {
     // OCI allows omitting mediaType: tell an index from a manifest by its fields.
     m.media_type = j.contains("manifests") ? kOciIndex : kOciManifest;
   }
-  if (j.value("schemaVersion", 0) == 1 || m.media_type.find("distribution.manifest.v1") != std::string::npos) {
+  DTH_ASSIGN_OR_RETURN(std::optional<uint64_t> schema, JsonUnsigned(j, "schemaVersion", "manifest"));
+  if (schema.value_or(0) == 1 || m.media_type.find("distribution.manifest.v1") != std::string::npos) {
     return NotSupported("Docker schema 1 manifests are not supported (deprecated; re-push the image)");
   }
   if (!IsManifestMediaType(m.media_type)) {
@@ -78,12 +82,11 @@ Result<Manifest> ParseManifest(std::string bytes, std::string_view content_type)
   } else {
     if (!j.contains("config")) return Corruption("image manifest without config");
     DTH_ASSIGN_OR_RETURN(m.config, ReadDescriptor(j["config"], "config"));
-    if (j.contains("layers")) {
-      if (!j["layers"].is_array()) return Corruption("manifest layers is not an array");
-      for (const json& e : j["layers"]) {
-        DTH_ASSIGN_OR_RETURN(Descriptor d, ReadDescriptor(e, "layer"));
-        m.layers.push_back(std::move(d));
-      }
+    if (j.contains("layers") && !j["layers"].is_array()) return Corruption("manifest layers is not an array");
+    DTH_ASSIGN_OR_RETURN(const json* layers, JsonArray(j, "layers", "manifest"));
+    for (const json& e : *layers) {
+      DTH_ASSIGN_OR_RETURN(Descriptor d, ReadDescriptor(e, "layer"));
+      m.layers.push_back(std::move(d));
     }
   }
   m.digest = ContentDigest(bytes);
@@ -119,8 +122,10 @@ bool PlatformMatches(const Platform& have, const std::vector<Platform>& wanted) 
 }
 
 Result<Manifest> FilterIndex(const Manifest& index, const std::vector<Platform>& wanted) {
-  json j = json::parse(index.bytes, nullptr, false);
-  if (j.is_discarded()) return Corruption("index is not JSON");
+  auto parsed = ParseJsonObject(index.bytes, "index");
+  if (!parsed.ok()) return parsed.status();
+  json& j = *parsed;
+  if (!j.contains("manifests") || !j["manifests"].is_array()) return Corruption("index without manifests");
   json kept = json::array();
   for (const json& e : j["manifests"]) {
     DTH_ASSIGN_OR_RETURN(Descriptor d, ReadDescriptor(e, "index"));
@@ -128,7 +133,9 @@ Result<Manifest> FilterIndex(const Manifest& index, const std::vector<Platform>&
   }
   if (kept.empty()) return NotFound("no platform of the index matches the platform filter");
   j["manifests"] = kept;
-  return ParseManifest(j.dump(), index.media_type);
+  // Parsed JSON holds valid UTF-8 only, so dump() has nothing to replace; the handler
+  // only makes sure it cannot throw.
+  return ParseManifest(j.dump(-1, ' ', false, json::error_handler_t::replace), index.media_type);
 }
 
 }  // namespace dth::registry

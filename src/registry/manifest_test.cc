@@ -89,6 +89,44 @@ TEST(ManifestTest, RejectsMalformedAndSchema1) {
             Code::kCorruption);
 }
 
+TEST(ManifestTest, WrongTypedFieldsAreCorruptionNotExceptions) {
+  const std::string d = "\"digest\":\"" + kD1 + "\"";
+  const std::string oci = R"("mediaType":"application/vnd.oci.image.manifest.v1+json")";
+  const std::string index = R"("mediaType":"application/vnd.oci.image.index.v1+json")";
+  for (const std::string& bad : {
+           "{" + oci + R"(,"schemaVersion":"2","config":{)" + d + "}}",
+           "{" + oci + R"(,"config":{)" + d + R"(,"size":"10"}})",
+           "{" + oci + R"(,"config":{)" + d + R"(,"size":-1}})",
+           "{" + oci + R"(,"config":{)" + d + R"(,"size":1.5}})",
+           "{" + oci + R"(,"config":{)" + d + R"(,"mediaType":7}})",
+           "{" + oci + R"(,"config":{"digest":7}})",
+           "{" + oci + R"(,"config":[1]})",
+           "{" + oci + R"(,"config":{)" + d + R"(},"layers":[{)" + d + R"(,"urls":"x"}]})",
+           "{" + oci + R"(,"config":{)" + d + R"(},"layers":[7]})",
+           "{" + oci + R"(,"config":{)" + d + R"(},"layers":{}})",
+           R"({"mediaType":7,"config":{)" + d + "}}",
+           "{" + index + R"(,"manifests":[{)" + d + R"(,"platform":{"os":1,"architecture":"amd64"}}]})",
+           "{" + index + R"(,"manifests":[{)" + d + R"(,"platform":{"os":"linux","variant":[]}}]})",
+           "{" + index + R"(,"manifests":[{)" + d + R"(,"platform":"linux/amd64"}]})",
+           "{" + index + R"(,"manifests":[null]})",
+       }) {
+    Result<Manifest> m = Status(Code::kCancelled, "unset");
+    ASSERT_NO_THROW(m = ParseManifest(bad, "")) << bad;
+    EXPECT_EQ(m.status().code(), Code::kCorruption) << bad;
+  }
+  // A well-formed index whose filter has nothing odd left to trip on.
+  auto idx = ParseManifest(IndexJson(), "");
+  ASSERT_TRUE(idx.ok());
+  Manifest tampered = *idx;
+  tampered.bytes = "[1,2]";
+  Result<Manifest> f = Status(Code::kCancelled, "unset");
+  ASSERT_NO_THROW(f = FilterIndex(tampered, {*ParsePlatform("linux/amd64")}));
+  EXPECT_EQ(f.status().code(), Code::kCorruption);
+  std::string deep = "{" + index + R"(,"manifests":[],"annotations":{"a":)" + std::string(5000, '[') +
+                     std::string(5000, ']') + "}}";
+  EXPECT_EQ(ParseManifest(deep, "").status().code(), Code::kCorruption);
+}
+
 TEST(ManifestTest, AcceptNamesAllFour) {
   std::string accept = ManifestAccept();
   for (const char* mt : {kDockerManifest, kDockerManifestList, kOciManifest, kOciIndex}) {

@@ -1,20 +1,10 @@
 #include "registry/registry_client.h"
 
-#include <nlohmann/json.hpp>
-
 #include "registry/client_call.h"
-#include "sigv4/uri_encode.h"
+#include "registry/json_read.h"
+#include "registry/origin.h"
 
 namespace dth::registry {
-namespace {
-
-bool IsLoopback(std::string_view host) {
-  std::string_view name = host.substr(0, host.rfind(':') == std::string_view::npos ? host.size() : host.rfind(':'));
-  return name == "localhost" || name.rfind("127.", 0) == 0 || name == "[::1]";
-}
-
-}  // namespace
-
 Result<RegistryEndpoint> ParseRegistryEndpoint(std::string_view text) {
   std::string t(text);
   while (!t.empty() && t.back() == '/') t.pop_back();
@@ -32,90 +22,14 @@ Result<RegistryEndpoint> ParseRegistryEndpoint(std::string_view text) {
       t.find(' ') != std::string::npos) {
     return InvalidArgument("bad registry '" + std::string(text) + "': want host[:port] or http(s)://host[:port]");
   }
-  if (scheme.empty()) scheme = IsLoopback(t) ? "http" : "https";
+  if (scheme.empty()) scheme = IsLoopbackHost(t) ? "http" : "https";
   // Docker Hub is named docker.io but served from registry-1.docker.io.
   if (t == "docker.io" || t == "index.docker.io") return RegistryEndpoint{scheme + "://registry-1.docker.io", t};
   return RegistryEndpoint{scheme + "://" + t, t};
 }
 
-std::string RegistryErrorCode(const std::string& body, std::string* message) {
-  auto j = nlohmann::json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("errors") || !j["errors"].is_array() ||
-      j["errors"].empty() || !j["errors"][0].is_object())
-    return "";
-  const auto& e = j["errors"][0];
-  if (message != nullptr) *message = e.value("message", "");
-  return e.value("code", "");
-}
-
 RegistryClient::RegistryClient(RegistryConfig config, std::shared_ptr<HttpClient> http)
     : config_(std::move(config)), http_(std::move(http)), auth_(config_.auth, http_, config_.clock) {}
-
-std::string RegistryClient::Url(const std::string& p) const {
-  if (p.rfind("http://", 0) == 0 || p.rfind("https://", 0) == 0) return p;
-  return config_.endpoint.base + p;
-}
-
-Status RegistryClient::ErrorFrom(const HttpResponse& resp, const std::string& what) const {
-  std::string message;
-  std::string code = RegistryErrorCode(resp.body, &message);
-  Code c = ClassifyHttpStatus(resp.status, "");
-  if (code == "DIGEST_INVALID" || code == "SIZE_INVALID") c = Code::kCorruption;
-  if (code == "TOOMANYREQUESTS") c = Code::kThrottled;
-  std::string text = what + " at " + config_.endpoint.host + ": " + (code.empty() ? "HTTP" : code) + " (" +
-                     std::to_string(resp.status) + ")";
-  if (!message.empty()) text += ": " + message;
-  if (resp.status == 401) text += " (check the registry username and password)";
-  Status st(c, text);
-  st.WithHttp(resp.status, code);
-  if (const std::string* ra = resp.Header("Retry-After")) {
-    if (auto d = ParseRetryAfter(*ra, std::chrono::system_clock::now())) st.WithRetryAfter(*d);
-  }
-  return st;
-}
-
-Result<HttpResponse> RegistryClient::DoOnce(const Call& call) {
-  bool had_header = false;
-  for (int round = 0;; ++round) {
-    HttpRequest req;
-    req.method = call.method;
-    req.url = Url(call.url);
-    req.headers = call.headers;
-    req.body = call.body;
-    req.sink = call.sink;
-    DTH_ASSIGN_OR_RETURN(std::string authz, auth_.Header(call.scopes));
-    if (!authz.empty()) req.headers.emplace_back("Authorization", authz);
-    had_header = !authz.empty();
-    ++requests_;
-    auto resp = http_->Send(req);
-    if (!resp.ok()) {
-      Status st = resp.status();
-      return st.Prefix(call.what + " at " + config_.endpoint.host);
-    }
-    if (resp->status != 401 || round >= 1) return resp;
-    const std::string* challenge = resp->Header("WWW-Authenticate");
-    if (challenge == nullptr || !auth_.OnUnauthorized(*challenge, call.scopes, had_header)) return resp;
-    if (call.body != nullptr && !call.body->Rewind().ok()) {
-      // A streamed body cannot be sent twice: the caller retries the whole copy.
-      return Status(Code::kTransient, call.what + " at " + config_.endpoint.host +
-                                          ": credentials refused mid-stream (token expired?); retry");
-    }
-  }
-}
-
-Result<HttpResponse> RegistryClient::Do(const Call& call) {
-  std::optional<HttpResponse> out;
-  RetryPolicy policy = call.replayable ? config_.retry : RetryPolicy::None();
-  Status st = RunWithRetries(policy, [&](int) -> Status {
-    auto resp = DoOnce(call);
-    if (!resp.ok()) return resp.status();
-    if (resp->status == 429 || resp->status >= 500) return ErrorFrom(*resp, call.what);
-    out = std::move(*resp);
-    return Status::Ok();
-  });
-  if (!st.ok()) return st;
-  return std::move(*out);
-}
 
 Status RegistryClient::CheckVersion() {
   Call c;
@@ -144,15 +58,20 @@ Result<std::vector<std::string>> RegistryClient::ListPages(const std::string& fi
     c.what = what;
     DTH_ASSIGN_OR_RETURN(HttpResponse resp, Do(c));
     if (!resp.success()) return ErrorFrom(resp, what);
-    auto j = nlohmann::json::parse(resp.body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return Corruption(what + ": reply is not JSON");
-    if (j.contains(field) && j[field].is_array()) {  // "tags": null means none
-      for (const auto& v : j[field]) {
-        if (v.is_string()) out.push_back(v.get<std::string>());
-      }
+    DTH_ASSIGN_OR_RETURN(Json j, ParseJsonObject(resp.body, what + " at " + config_.endpoint.host));
+    // "tags": null means none; anything but an array of strings is refused, never
+    // read as an empty list (that would skip images silently).
+    DTH_ASSIGN_OR_RETURN(const Json* list, JsonArray(j, field, what + " at " + config_.endpoint.host));
+    for (const auto& v : *list) {
+      if (!v.is_string()) return Corruption(what + " at " + config_.endpoint.host + ": '" + field + "' holds a non-string");
+      out.push_back(v.get<std::string>());
     }
     const std::string* link = resp.Header("Link");
-    url = link == nullptr ? "" : NextLink(*link, config_.endpoint.base);
+    std::string next = link == nullptr ? "" : NextLink(*link, config_.endpoint.base);
+    if (!next.empty() && (next == url || next == config_.endpoint.base + url)) {
+      return Corruption(what + " at " + config_.endpoint.host + ": the next page is the same page");
+    }
+    url = std::move(next);
   }
   return out;
 }

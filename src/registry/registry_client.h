@@ -5,7 +5,11 @@
 // chunked upload. Auth (anonymous, basic, bearer tokens per scope, ECR) is hidden
 // inside: a 401 is answered once by the Authenticator, then the request is repeated.
 // Retryable failures (transport, 429, 5xx) are retried per request with backoff when
-// the body can be replayed. Errors are classified Statuses whose one-line messages
+// the body can be replayed (each retry logged at info, each request at debug: method,
+// URL without its query, status, latency; never a header). Credentials go only to the
+// registry's own origin (URLs it hands out elsewhere get none; https -> http is
+// refused) and to https (or loopback) token realms. Answers held in memory are capped
+// (kMaxJsonBody, kMaxErrorBody); blobs always stream. Errors are classified Statuses whose one-line messages
 // name the operation, repository and the registry's error code, never a secret.
 // Thread-safety: safe for concurrent use from many threads.
 #pragma once
@@ -90,11 +94,17 @@ class RegistryClient {
 
  private:
   struct Call;
+  struct Target {
+    std::string url;
+    bool own = true;  // the registry's own origin: credentials may go along
+  };
   // Sends with auth (one 401 round) and, when `call.replayable`, retries.
   Result<HttpResponse> Do(const Call& call);
   Result<HttpResponse> DoOnce(const Call& call);
   Status ErrorFrom(const HttpResponse& resp, const std::string& what) const;
-  std::string Url(const std::string& path_or_url) const;
+  // A path ("/v2/...") on the registry, or a URL the registry gave (upload Location,
+  // Link, redirect): credentials only for its own origin; https -> http refused.
+  Result<Target> Resolve(const std::string& path_or_url, const std::string& what) const;
   Result<std::string> StartUpload(const std::string& repository, const std::string& what);
   Result<std::vector<std::string>> ListPages(const std::string& first_path, const char* field,
                                              const std::vector<std::string>& scopes,
@@ -106,8 +116,13 @@ class RegistryClient {
   std::atomic<int> requests_{0};
 };
 
+// Most bytes of an answer kept in memory: JSON answers and manifests (2xx without a
+// sink), and error bodies (cut there; the status still classifies the error).
+inline constexpr size_t kMaxJsonBody = 8 << 20;
+inline constexpr size_t kMaxErrorBody = 1 << 20;
+
 // Error message helper for tests and callers: the registry's error code from a
-// {"errors":[{"code":...,"message":...}]} body ("" when none).
+// {"errors":[{"code":...,"message":...}]} body ("" when none). Never throws.
 std::string RegistryErrorCode(const std::string& body, std::string* message = nullptr);
 
 }  // namespace dth::registry

@@ -1,14 +1,17 @@
 // `dth image sync` end to end: the binary against the two registries (and a private
-// one for --all), JSON output, exit codes, one-line errors, no secrets in output.
+// one for --all), JSON output, exit codes, one-line errors, no secrets in output,
+// what -v and -vv log, and what --platform does to digests.
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
 #include "integration/image_registries.h"
 #include "integration/private_registry.h"
 #include "integration/run_process.h"
+#include "testing/fault_server.h"
 
 namespace dth {
 namespace {
@@ -131,6 +134,74 @@ TEST_F(ImageCliTest, BadInputAndBadCredentialsAreOneLineErrors) {
   EXPECT_EQ(wrong.err.find("not-the-password"), std::string::npos);
   auto unreachable = Dth({"image", "sync", "127.0.0.1:9", d, "--all", "--retries", "0"});
   ExpectOneLineError(unreachable, 1, "127.0.0.1:9");
+}
+
+TEST_F(ImageCliTest, AnEmptyImageListIsNamedAsSuch) {
+  std::string s = Host(basic_.url), d = Host(token_.url);
+  ExpectOneLineError(Dth({"image", "sync", s, d, "--images", ""}), 2, "the image list (--images) is empty");
+  ExpectOneLineError(Dth({"image", "sync", s, d, "--images", " , ,"}), 2, "the image list (--images) is empty");
+  fs::path empty = home_ / "list.txt";
+  std::ofstream(empty) << "# nothing\n\n";
+  ExpectOneLineError(Dth({"image", "sync", s, d, "--images-file", empty.string()}), 2, "is empty");
+  ExpectOneLineError(Dth({"image", "sync", s, d, "--images", "", "--all"}), 2, "give exactly one of");
+}
+
+TEST_F(ImageCliTest, VerboseLogsRetriesAndVeryVerboseEveryRequestWithoutSecrets) {
+  std::string repo = testing::UniqueRepo("logged");
+  ASSERT_TRUE(testing::PushImage(*src_, repo, "v1", {testing::RandomBytes(3000)}).ok());
+  auto proxy = testing::FaultServer::Start(basic_.url);
+  ASSERT_TRUE(proxy.ok());
+  testing::FaultRule busy;
+  busy.method = "GET";
+  busy.target_contains = "/manifests/v1";
+  busy.times = 1;
+  busy.action.status = 503;
+  (*proxy)->AddRule(busy);
+  std::string via = Host((*proxy)->endpoint()), d = Host(token_.url);
+  auto quiet = Dth({"image", "sync", via, d, "--images", repo + ":v1", "--dest-prefix", prefix_ + "/a"});
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.err.find("retry"), std::string::npos) << quiet.err;
+  (*proxy)->AddRule(busy);
+  auto v = Dth({"image", "sync", via, d, "--images", repo + ":v1", "--dest-prefix", prefix_ + "/b", "-v"});
+  ASSERT_EQ(v.exit_code, 0) << v.err;
+  EXPECT_NE(v.err.find("retry 1 of"), std::string::npos) << v.err;
+  EXPECT_NE(v.err.find("GET manifest " + repo + ":v1 at " + via + ": HTTP (503)"), std::string::npos) << v.err;
+  EXPECT_EQ(v.err.find("registry GET"), std::string::npos) << "requests are logged at -vv only";
+  auto vv = Dth({"image", "sync", via, d, "--images", repo + ":v1", "--dest-prefix", prefix_ + "/c", "-vv"});
+  ASSERT_EQ(vv.exit_code, 0) << vv.err;
+  EXPECT_NE(vv.err.find("registry GET " + (*proxy)->endpoint() + "/v2/" + repo + "/manifests/v1 -> 200 ("),
+            std::string::npos) << vv.err;
+  EXPECT_NE(vv.err.find("registry PUT " + token_.url + "/v2/" + prefix_ + "/c/" + repo + "/manifests/v1 -> 201"),
+            std::string::npos) << vv.err;
+  EXPECT_NE(vv.err.find("token GET http://"), std::string::npos) << vv.err;
+  for (const std::string& secret : {basic_.password, token_.password, std::string("Bearer"), std::string("Basic"),
+                                    std::string("_state="), std::string("digest="), std::string("scope=")}) {
+    EXPECT_EQ(vv.err.find(secret), std::string::npos) << secret << " in " << vv.err;
+  }
+}
+
+TEST_F(ImageCliTest, PlatformNarrowingSaysTheDigestChanged) {
+  std::string repo = testing::UniqueRepo("narrow");
+  auto index = testing::PushIndex(*src_, repo, "m", {"linux/amd64", "linux/arm64"});
+  ASSERT_TRUE(index.ok());
+  auto r = Dth({"image", "sync", Host(basic_.url), Host(token_.url), "--images", repo + ":m", "--dest-prefix", prefix_,
+                "--platform", "linux/arm64"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("--platform narrowed the index: new digest; the source's is " + index->digest),
+            std::string::npos) << r.out;
+  auto j = Dth({"image", "sync", Host(basic_.url), Host(token_.url), "--images", repo + ":m", "--dest-prefix", prefix_,
+                "--platform", "linux/arm64", "--json"});
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  auto doc = nlohmann::json::parse(j.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << j.out;
+  EXPECT_EQ(doc["images"][0]["status"], "up-to-date");
+  EXPECT_EQ(doc["images"][0]["platform_filtered"], true);
+  EXPECT_EQ(doc["images"][0]["source_digest"], index->digest);
+  EXPECT_NE(doc["images"][0]["dest_digest"], index->digest);
+  auto all = Dth({"image", "sync", Host(basic_.url), Host(token_.url), "--images", repo + ":m", "--dest-prefix",
+                  prefix_ + "/all", "--json"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_EQ(nlohmann::json::parse(all.out)["images"][0]["platform_filtered"], false);
 }
 
 }  // namespace

@@ -191,9 +191,11 @@ TEST_F(ImageSyncTest, RegistryKilledMidCopyAndRestartedTheRetryCompletes) {
   std::atomic<bool> killed{false};
   std::thread restarter;
   imagesync::ImageSyncOptions options;
-  options.image_retries = 5;
+  // A window of ~15 s for the restart: docker-registry took over 2.5 s to answer
+  // again while builds loaded the machine (load ~20 on 2 cores).
+  options.image_retries = 10;
   options.backoff.base_delay = std::chrono::milliseconds(300);
-  options.backoff.max_delay = std::chrono::milliseconds(1500);
+  options.backoff.max_delay = std::chrono::milliseconds(3000);
   options.copy.blob_concurrency = 1;
   options.copy.on_blob = [&](const registry::Descriptor&, imagesync::BlobOutcome) {
     if (killed.exchange(true)) return;
