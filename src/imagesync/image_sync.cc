@@ -88,10 +88,13 @@ ImageSyncSummary RunImageSync(registry::RegistryClient& source, registry::Regist
   summary.results.resize(jobs.size());
   std::atomic<size_t> next{0};
   std::mutex mu;
+  std::vector<char> started(jobs.size(), 0);
   auto work = [&] {
     for (;;) {
+      if (options.cancel != nullptr && options.cancel->load()) return;
       size_t i = next.fetch_add(1);
       if (i >= jobs.size()) return;
+      started[i] = 1;
       ImageResult r = RunOne(source, destination, jobs[i], locations, options);
       Record(options.copy.dry_run ? nullptr : options.records, options.task_id, r);
       std::lock_guard<std::mutex> lock(mu);
@@ -105,7 +108,14 @@ ImageSyncSummary RunImageSync(registry::RegistryClient& source, registry::Regist
   work();
   for (auto& t : pool) t.join();
 
-  for (const ImageResult& r : summary.results) {
+  for (size_t i = 0; i < summary.results.size(); ++i) {
+    ImageResult& r = summary.results[i];
+    if (!started[i]) {
+      r.job = jobs[i];
+      r.error = Status(Code::kCancelled, "not started: the run was stopped");
+      ++summary.not_started;
+      continue;
+    }
     if (!r.error.ok()) {
       ++summary.failed;
       continue;

@@ -8,6 +8,7 @@
 // is serialised by the runner.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <vector>
@@ -26,6 +27,9 @@ struct ImageSyncOptions {
   RetryPolicy backoff{0, std::chrono::milliseconds(1000), std::chrono::milliseconds(20000)};
   ImageCopyOptions copy;
   ImageRecords* records = nullptr;  // not owned; may be null
+  // When it turns true no further image is started (those in flight finish); the
+  // images not started are counted in ImageSyncSummary::not_started. Not owned.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct ImageResult {
@@ -42,6 +46,7 @@ struct ImageResult {
 struct ImageSyncSummary {
   std::vector<ImageResult> results;  // in job order
   int copied = 0, up_to_date = 0, would_copy = 0, failed = 0;
+  int not_started = 0;  // left when options.cancel turned true
   uint64_t bytes_copied = 0;
   int blobs_copied = 0, blobs_mounted = 0, blobs_skipped = 0;
 };

@@ -6,6 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "control/tasks/task_definition.h"
+#include "imagesync/image_sync.h"
+#include "imagesync/plan.h"
+#include "registry/ecr.h"
+#include "registry/reference.h"
 #include "sync/open_task.h"
 #include "sync/sync_engine.h"
 
@@ -20,6 +24,7 @@ struct TaskRunner::Run {
   std::atomic<bool> stop{false};      // the user asked it to stop
   std::atomic<bool> shutdown{false};  // the hub is stopping: resume it next start
   std::atomic<bool> finished{false};
+  std::atomic<bool> cancel_images{false};  // image runs: start no further image
   std::shared_ptr<RetryCounter> retries = std::make_shared<RetryCounter>();
 
   std::mutex mu;  // guards what follows
@@ -112,6 +117,7 @@ bool TaskRunner::Stop(const std::string& task_id) {
     run = it->second;
   }
   run->stop = true;
+  run->cancel_images = true;
   std::lock_guard lock(run->mu);
   if (run->engine != nullptr) run->engine->Stop();
   cv_.notify_all();  // a run waiting for a slot gives up
@@ -169,6 +175,7 @@ void TaskRunner::Shutdown(std::chrono::milliseconds timeout) {
   }
   for (const auto& run : runs) {
     run->shutdown = true;
+    run->cancel_images = true;
     std::lock_guard lock(run->mu);
     if (run->engine != nullptr) run->engine->Stop();
   }
@@ -461,12 +468,145 @@ RunOutcome TaskRunner::ExecuteS3(Run& run) {
   return out;
 }
 
+Result<TaskRunner::RegistrySide> TaskRunner::OpenRegistry(const std::string& text,
+                                                           const std::string& credential) {
+  RegistrySide side;
+  DTH_ASSIGN_OR_RETURN(side.config.endpoint, registry::ParseRegistryEndpoint(text));
+  side.config.retry.max_attempts = options_.retries + 1;
+  if (auto ecr = registry::ParseEcrHost(side.config.endpoint.host)) {
+    // Amazon ECR: AWS keys (an s3 credential) sign GetAuthorizationToken.
+    if (credential.empty()) {
+      return InvalidArgument("the ECR registry " + side.config.endpoint.host +
+                             " needs a credential with AWS keys (an s3 credential)");
+    }
+    DTH_ASSIGN_OR_RETURN(Credentials keys, secrets_.S3Credentials(credential));
+    side.ecr = std::make_shared<registry::EcrApi>(
+        *ecr, SigningKeys{keys.access_key_id, keys.secret_access_key, keys.session_token}, http_);
+    auto api = side.ecr;
+    side.config.auth.refresh = [api] { return api->GetAuthorizationToken(); };
+    return side;
+  }
+  DTH_ASSIGN_OR_RETURN(RegistryLogin login, secrets_.Registry(credential));
+  side.config.auth.username = login.username;
+  side.config.auth.password = login.password;
+  return side;
+}
+
 RunOutcome TaskRunner::ExecuteImage(Run& run) {
   RunOutcome out;
   out.task_id = run.task.id;
   out.run_id = run.run_id;
-  out.status = RunStatus::kError;
-  out.error = "image tasks run in the next step";
+  auto fail = [&](const Status& st) {
+    out.status = RunStatus::kError;
+    out.error = st.ToString();
+    Log(run, LogLevel::kError, out.error);
+    return out;
+  };
+  nlohmann::json params = nlohmann::json::parse(run.task.parameters, nullptr, false);
+  if (!params.is_object()) return fail(Corruption("the task's parameters are damaged"));
+  auto spec = ImageSpec(params);
+  if (!spec.ok()) return fail(spec.status());
+  auto src_side = OpenRegistry(spec->source_registry, spec->source_credential);
+  if (!src_side.ok()) return fail(Status(src_side.status()).Prefix("source registry"));
+  auto dst_side = OpenRegistry(spec->destination_registry, spec->destination_credential);
+  if (!dst_side.ok()) return fail(Status(dst_side.status()).Prefix("destination registry"));
+  registry::RegistryClient src(src_side->config, http_);
+  registry::RegistryClient dst(dst_side->config, http_);
+  if (Status st = src.CheckVersion(); !st.ok()) return fail(st.Prefix("source registry"));
+  if (Status st = dst.CheckVersion(); !st.ok()) return fail(st.Prefix("destination registry"));
+
+  imagesync::PlanOptions plan;
+  plan.all = spec->all;
+  plan.images = spec->images;
+  auto include = imagesync::CompileTagFilter(spec->include_tags, "includeTags");
+  if (!include.ok()) return fail(include.status());
+  auto exclude = imagesync::CompileTagFilter(spec->exclude_tags, "excludeTags");
+  if (!exclude.ok()) return fail(exclude.status());
+  plan.include_tags = *include;
+  plan.exclude_tags = *exclude;
+  plan.destination_prefix = spec->destination_prefix;
+  plan.source_host = src.endpoint().host;
+  {
+    std::lock_guard guard(run.mu);
+    run.progress.phase = "planning";
+  }
+  auto jobs = imagesync::PlanImages(plan, [&] { return src.Catalog(); },
+                                    [&](const std::string& repo) { return src.Tags(repo); });
+  if (!jobs.ok()) return fail(jobs.status());
+  Log(run, LogLevel::kInfo, "plan: " + std::to_string(jobs->size()) + " images");
+
+  std::error_code ec;
+  std::filesystem::create_directories(TaskDir(run.task.id), ec);
+  if (ec) return fail(IoError("cannot create " + TaskDir(run.task.id) + ": " + ec.message()));
+  ::chmod(TaskDir(run.task.id).c_str(), 0700);
+  auto records = imagesync::ImageRecords::Open(StatePath(run.task.id));
+  if (!records.ok()) return fail(records.status());
+  imagesync::ImageSyncOptions options;
+  options.task_id = run.task.id;
+  options.concurrency = spec->concurrency;
+  options.records = records->get();
+  options.cancel = &run.cancel_images;
+  for (const std::string& p : spec->platforms) {
+    auto platform = registry::ParsePlatform(p);
+    if (!platform.ok()) return fail(platform.status());
+    options.copy.platforms.push_back(*platform);
+  }
+  if (dst_side->ecr) {
+    auto api = dst_side->ecr;
+    options.copy.ensure_repository = [api](const std::string& repo) { return api->CreateRepository(repo); };
+  }
+  {
+    std::lock_guard guard(run.mu);
+    run.progress.phase = "copying";
+    run.progress.planning_done = true;
+    run.progress.objects_planned = static_cast<int64_t>(jobs->size());
+  }
+  if (run.stop || run.shutdown) run.cancel_images = true;
+  auto summary = imagesync::RunImageSync(src, dst, *jobs, options, [&](const imagesync::ImageResult& r) {
+    {
+      std::lock_guard guard(run.mu);
+      if (r.error.ok()) {
+        ++run.progress.objects_done;
+        run.progress.bytes_done += static_cast<int64_t>(r.stats.bytes_copied);
+      } else {
+        ++run.progress.objects_failed;
+      }
+    }
+    if (!r.error.ok()) {
+      Log(run, LogLevel::kError, "image " + r.job.source + ": failed after " +
+                                     std::to_string(r.attempts) + " attempts: " + r.error.ToString());
+    } else if (r.platform_filtered) {
+      Log(run, LogLevel::kInfo, "image " + r.job.source + ": narrowed to the chosen platforms: its "
+                                "digest at the destination is " + r.dest_digest);
+    }
+    Sample(run, /*write_metrics=*/false);
+  });
+  Sample(run, /*write_metrics=*/true);
+  out.totals.objects_planned = static_cast<int64_t>(jobs->size());
+  out.totals.objects_done = summary.copied;
+  out.totals.objects_skipped = summary.up_to_date;
+  out.totals.objects_failed = summary.failed;
+  out.totals.bytes_done = static_cast<int64_t>(summary.bytes_copied);
+  if (summary.not_started > 0) {
+    out.status = run.shutdown && !run.stop ? RunStatus::kRunning : RunStatus::kStopped;
+    return out;
+  }
+  if (summary.failed > 0) {
+    out.status = RunStatus::kError;
+    for (const imagesync::ImageResult& r : summary.results) {
+      if (!r.error.ok()) {
+        out.error = std::to_string(summary.failed) + " images failed (the first: " + r.job.source +
+                    ": " + r.error.ToString() + ")";
+        break;
+      }
+    }
+    return out;
+  }
+  Log(run, LogLevel::kInfo, std::to_string(summary.copied) + " images copied, " +
+                                std::to_string(summary.up_to_date) + " up to date, " +
+                                std::to_string(summary.blobs_copied) + " blobs copied, " +
+                                std::to_string(summary.blobs_mounted) + " mounted");
+  out.status = RunStatus::kDone;
   return out;
 }
 

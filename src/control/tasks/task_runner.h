@@ -25,6 +25,8 @@
 #include "control/secrets/secrets.h"
 #include "control/store/control_store.h"
 #include "http/http_client.h"
+#include "registry/ecr.h"
+#include "registry/registry_client.h"
 
 namespace dth::control {
 
@@ -63,6 +65,10 @@ struct RunOutcome {
 
 class TaskRunner {
  public:
+  struct RegistrySide {
+    registry::RegistryConfig config;
+    std::shared_ptr<registry::EcrApi> ecr;
+  };
   TaskRunner(ControlStore& store, SecretService& secrets, EventHub& events,
              std::shared_ptr<HttpClient> http, HubOptions options);
   ~TaskRunner();  // Shutdown
@@ -96,6 +102,7 @@ class TaskRunner {
   void Execute(std::shared_ptr<Run> run);
   RunOutcome ExecuteS3(Run& run);
   RunOutcome ExecuteImage(Run& run);
+  Result<RegistrySide> OpenRegistry(const std::string& text, const std::string& credential);
   void Log(const Run& run, LogLevel level, const std::string& message);
   void Sample(Run& run, bool write_metrics);
   bool AcquireSlot(Run& run);
