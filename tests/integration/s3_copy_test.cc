@@ -134,7 +134,7 @@ TEST(S3CopyTest, TagsArriveOnEveryCopyPathToRgw) {
   auto small_etag = PutString(*src, "small", "png bytes", put);
   ASSERT_TRUE(small_etag.ok());
   ASSERT_TRUE(PutString(*src, "big", Bytes(11 * kMiB, 'e'), put).ok());
-  const ObjectInfo listed{"small", 9, *small_etag, {}, {}};
+  const ObjectInfo listed{"small", 9, *small_etag, {}, {}, ""};
   struct Path {
     std::string name;
     bool server_side, copy_tags, copy_metadata, use_listing;

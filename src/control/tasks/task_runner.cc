@@ -416,20 +416,28 @@ RunOutcome TaskRunner::ExecuteS3(Run& run) {
     run.progress.phase = "planning";
   }
   if (run.stop || run.shutdown) engine.Stop();
-  // The sampler: live progress every period, metric samples every few.
-  std::atomic<bool> sampling{true};
+  // The sampler: live progress every period, metric samples every few; it wakes at once
+  // when the run ends.
+  std::mutex sampler_mu;
+  std::condition_variable sampler_cv;
+  bool sampling = true;  // guarded by sampler_mu
   std::thread sampler([&] {
     auto next_metrics = std::chrono::steady_clock::now() + options_.metrics_period;
-    while (sampling) {
-      std::this_thread::sleep_for(options_.progress_period);
-      if (!sampling) break;
+    std::unique_lock wait_lock(sampler_mu);
+    while (!sampler_cv.wait_for(wait_lock, options_.progress_period, [&] { return !sampling; })) {
+      wait_lock.unlock();
       const bool metrics = std::chrono::steady_clock::now() >= next_metrics;
       if (metrics) next_metrics += options_.metrics_period;
       Sample(run, metrics);
+      wait_lock.lock();
     }
   });
   auto report = engine.Sync();
-  sampling = false;
+  {
+    std::lock_guard done_lock(sampler_mu);
+    sampling = false;
+  }
+  sampler_cv.notify_all();
   sampler.join();
   Sample(run, /*write_metrics=*/true);
   {
