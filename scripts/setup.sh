@@ -12,8 +12,11 @@ BUILD_PACKAGES=(g++ cmake ninja-build pkg-config ccache
   libboost-dev)  # Boost.Beast + Asio, header-only (src/server)
 # scripts/fuzz.sh: clang and its runtime libraries (libFuzzer, ASan, UBSan).
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
+# The tests: promtool (package prometheus) checks the hub's /metrics text.
+TEST_PACKAGES=(prometheus)
 case "${1:-}" in
-  --test | --fuzz) BUILD_PACKAGES+=("${FUZZ_PACKAGES[@]}") ;;
+  --test) BUILD_PACKAGES+=("${FUZZ_PACKAGES[@]}" "${TEST_PACKAGES[@]}") ;;
+  --fuzz) BUILD_PACKAGES+=("${FUZZ_PACKAGES[@]}") ;;
 esac
 
 installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }

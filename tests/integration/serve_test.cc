@@ -211,6 +211,15 @@ TEST_F(ServeTest, AOneTimeTaskBetweenRgwBucketsReachesDoneWithObjectsLogsAndMetr
   testing::ApiAnswer prom = api_->Get("/metrics");
   EXPECT_EQ(prom.status, 200);
   EXPECT_NE(prom.text.find("dth_tasks{status=\"DONE\"} 1"), std::string::npos) << prom.text;
+  // promtool (Debian's prometheus package) accepts the exposition.
+  const fs::path scraped = dir_ / "metrics.txt";
+  std::ofstream(scraped) << prom.text;
+  testing::ProcessResult check = testing::RunProcess("/bin/sh", {"-c", "promtool check metrics < " + scraped.string()});
+  if (check.exit_code == 127 && std::getenv("DTH_REQUIRE_SERVERS") == nullptr) {
+    std::cerr << "promtool not installed: /metrics not checked\n";
+  } else {
+    EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  }
 }
 
 TEST_F(ServeTest, AScheduledTaskRunsTwiceAndItsSecondRunCopiesOnlyWhatChanged) {
