@@ -32,7 +32,8 @@ bool Required() {
 
 }  // namespace
 
-SmtpSink::SmtpSink(std::string dir, std::string auth) : dir_(std::move(dir)), auth_(std::move(auth)) {}
+SmtpSink::SmtpSink(std::string dir, std::string auth, std::string tls_cert, std::string tls_key)
+    : dir_(std::move(dir)), auth_(std::move(auth)), tls_cert_(std::move(tls_cert)), tls_key_(std::move(tls_key)) {}
 
 SmtpSink::~SmtpSink() {
   if (pid_ > 0) {
@@ -61,6 +62,9 @@ bool SmtpSink::Start() {
   if (!auth_.empty()) {
     args.push_back("--auth");
     args.push_back(auth_);
+  }
+  if (!tls_cert_.empty()) {
+    args.insert(args.end(), {"--tls", tls_cert_, tls_key_});
   }
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());

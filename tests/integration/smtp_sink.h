@@ -18,7 +18,9 @@ namespace dth::testing {
 class SmtpSink {
  public:
   // auth "USER:PASSWORD": the server requires that login (AUTH without TLS, loopback).
-  explicit SmtpSink(std::string dir, std::string auth = "");
+  // tls_cert / tls_key: the server requires STARTTLS with that certificate.
+  explicit SmtpSink(std::string dir, std::string auth = "", std::string tls_cert = "",
+                    std::string tls_key = "");
   ~SmtpSink();  // SIGTERM, then reaped
 
   bool Start();
@@ -30,7 +32,7 @@ class SmtpSink {
   std::vector<nlohmann::json> WaitFor(size_t n, int timeout_seconds = 60) const;
 
  private:
-  std::string dir_, auth_;
+  std::string dir_, auth_, tls_cert_, tls_key_;
   pid_t pid_ = -1;
   int port_ = 0;
 };

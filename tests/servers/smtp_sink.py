@@ -7,9 +7,10 @@ decoded by Python's e-mail parser, so a test checks what a mail reader would sho
 Files appear whole (written under a temporary name, then renamed).
 
 Standalone, on a port of its own choosing (written to DIR/port once it listens):
-    /usr/bin/python3 smtp_sink.py DIR [--auth USER:PASSWORD]
+    /usr/bin/python3 smtp_sink.py DIR [--auth USER:PASSWORD] [--tls CERT KEY]
 With --auth the server offers AUTH PLAIN/LOGIN (without TLS: a loopback test server)
-and refuses mail from clients that did not log in with those credentials.
+and refuses mail from clients that did not log in with those credentials. With --tls it
+offers STARTTLS with that certificate and refuses mail before it.
 
 As a handler of aiosmtpd's own command line:
     PYTHONPATH=tests/servers python3 -m aiosmtpd -n -l 127.0.0.1:PORT -c smtp_sink.Sink DIR
@@ -20,6 +21,7 @@ import email.policy
 import itertools
 import json
 import os
+import ssl
 import sys
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
@@ -74,13 +76,17 @@ class Authenticator:
         return AuthResult(success=ok, handled=False)
 
 
-async def serve(directory, auth):
+async def serve(directory, auth, tls):
     handler = Sink(directory)
     kwargs = {}
     if auth:
         user, _, password = auth.partition(":")
         kwargs = dict(authenticator=Authenticator(user, password), auth_required=True,
                       auth_require_tls=False)
+    if tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(tls[0], tls[1])
+        kwargs.update(tls_context=context, require_starttls=True)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(lambda: SMTP(handler, **kwargs), host="127.0.0.1", port=0)
     port = server.sockets[0].getsockname()[1]
@@ -99,11 +105,16 @@ def main():
         i = args.index("--auth")
         auth = args[i + 1]
         del args[i:i + 2]
+    tls = None
+    if "--tls" in args:
+        i = args.index("--tls")
+        tls = (args[i + 1], args[i + 2])
+        del args[i:i + 3]
     if len(args) != 1:
-        sys.exit("usage: smtp_sink.py DIR [--auth USER:PASSWORD]")
+        sys.exit("usage: smtp_sink.py DIR [--auth USER:PASSWORD] [--tls CERT KEY]")
     os.makedirs(args[0], exist_ok=True)
     try:
-        asyncio.run(serve(args[0], auth))
+        asyncio.run(serve(args[0], auth, tls))
     except KeyboardInterrupt:
         pass
 
