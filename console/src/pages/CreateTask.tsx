@@ -1,0 +1,3 @@
+export default function CreateTask({ editId }: { editId?: string }) {
+  return <div>{editId}</div>;
+}

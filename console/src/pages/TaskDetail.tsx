@@ -1,0 +1,3 @@
+export default function TaskDetail({ id }: { id: string }) {
+  return <div>{id}</div>;
+}
