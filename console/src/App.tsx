@@ -71,7 +71,7 @@ export function App() {
             {
               type: 'menu-dropdown',
               text: lang === 'zh' ? '中文' : 'English',
-              ariaLabel: t('app.language'),
+              ariaLabel: `${t('app.language')}: ${lang === 'zh' ? '中文' : 'English'}`,
               items: [
                 { id: 'en', text: 'English', lang: 'en' },
                 { id: 'zh', text: '中文', lang: 'zh-CN' },

@@ -130,7 +130,7 @@ export const en = {
   'wizard.scheduleRate': 'Fixed rate',
   'wizard.scheduleCron': 'Cron expression',
   'wizard.rateMinutes': 'Every how many minutes',
-  'wizard.cron': 'Cron expression (minute hour day month weekday)',
+  'wizard.cron': 'Cron expression, six fields as in EventBridge: minute hour day-of-month month day-of-week year, e.g. 0 2 * * ? *',
   'wizard.description': 'Description',
   'wizard.startNow': 'Start the task when it is created',
   'wizard.imageSourceType': 'Source registry type',

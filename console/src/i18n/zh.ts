@@ -132,7 +132,7 @@ export const zh: Record<MessageKey, string> = {
   'wizard.scheduleRate': '固定频率',
   'wizard.scheduleCron': 'Cron 表达式',
   'wizard.rateMinutes': '间隔分钟数',
-  'wizard.cron': 'Cron 表达式（分 时 日 月 周）',
+  'wizard.cron': 'Cron 表达式，与 EventBridge 相同的六个字段：分 时 日 月 星期 年，例如 0 2 * * ? *',
   'wizard.description': '描述',
   'wizard.startNow': '创建后立即启动任务',
   'wizard.imageSourceType': '源镜像仓库类型',
