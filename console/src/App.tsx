@@ -34,9 +34,11 @@ export function App() {
   const { lang, setLang, t } = useLang();
   const path = usePath();
   const [signedIn, setSignedIn] = useState(() => token() !== null);
-  const [flashes, setFlashes] = useState<FlashbarProps.MessageDefinition[]>([]);
+  const [flashes, setFlashes] = useState<(FlashbarProps.MessageDefinition & { fresh?: boolean })[]>([]);
   useEffect(() => onSignOut(() => setSignedIn(false)), []);
-  useEffect(() => setFlashes([]), [path]);
+  // A notice lives until the page after the one it was raised on is left (a task created
+  // in the wizard is announced on the task's page).
+  useEffect(() => setFlashes((list) => list.filter((f) => f.fresh).map((f) => ({ ...f, fresh: false }))), [path]);
 
   const flash = (f: Flash) => {
     const id = String(Date.now() + Math.random());
@@ -44,6 +46,7 @@ export function App() {
       ...list.slice(-2),
       {
         id,
+        fresh: true,
         type: f.type,
         content: f.text,
         dismissible: true,

@@ -2,7 +2,8 @@
 // credential, an S3 task created through the wizard that reaches Done, an object the
 // destination refuses (its reason in the objects tab, then retried once the cause is
 // fixed), stop and start, the language switch, and axe-core on every page visited.
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, test, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { ADMIN_PASSWORD, s3 } from './global-setup';
@@ -153,20 +154,31 @@ test('an object the destination refuses shows its reason and is retried once fix
   expect(id).toBeTruthy();
 });
 
-// A destination nobody listens on: every PUT fails with a connection refused, retried after
-// retryDelay (10 minutes), so the run stays in progress until it is stopped.
-async function deadPort(): Promise<number> {
-  const server = createServer();
+// A destination that lists as an empty bucket and answers every other request with 503
+// SlowDown: each copy is retried after retryDelay (10 minutes), so the run stays in
+// progress until it is stopped.
+async function slowDownStore(): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = createHttpServer((req, res) => {
+    if (req.method === 'GET' && req.url?.includes('list-type=2')) {
+      res.writeHead(200, { 'Content-Type': 'application/xml' });
+      res.end('<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+        '<Name>b</Name><Prefix></Prefix><KeyCount>0</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated></ListBucketResult>');
+      return;
+    }
+    req.resume();
+    res.writeHead(503, { 'Content-Type': 'application/xml' });
+    res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>slow down</Message></Error>');
+  });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const port = (server.address() as AddressInfo).port;
-  await new Promise((ok) => server.close(ok));
-  return port;
+  return { port, close: () => new Promise((ok) => server.close(() => ok())) };
 }
 
 test('a running task is stopped, edited and started again', async ({ page, request }) => {
   const login = await request.post('/api/v1/auth/token', { data: { username: 'admin', password: ADMIN_PASSWORD } });
   const token = (await login.json()).token as string;
-  const port = await deadPort();
+  const slow = await slowDownStore();
+  const port = slow.port;
   const created = await request.post('/api/v1/tasks', {
     headers: { Authorization: `Bearer ${token}` },
     data: {
@@ -208,6 +220,7 @@ test('a running task is stopped, edited and started again', async ({ page, reque
   await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Done');
   expect(s3('GET', `/${DST()}/stopped/object-000.txt`)).toContain('object 0');
+  await slow.close();
 });
 
 test('the language switches to Chinese and is remembered', async ({ page }) => {

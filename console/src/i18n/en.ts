@@ -170,6 +170,7 @@ export const en = {
   'detail.phase': 'Phase',
   'detail.phase.planning': 'Listing and comparing',
   'detail.phase.copying': 'Copying',
+  'detail.lastRun': 'No run in progress. The last one, run {id}:',
   'detail.noRun': 'No run in progress.',
   'detail.error': 'Why the task failed',
   'detail.nextRun': 'Next run',

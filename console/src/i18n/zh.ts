@@ -172,6 +172,7 @@ export const zh: Record<MessageKey, string> = {
   'detail.phase': '阶段',
   'detail.phase.planning': '列出并比较',
   'detail.phase.copying': '复制中',
+  'detail.lastRun': '当前没有运行。上一次运行（{id}）：',
   'detail.noRun': '当前没有运行。',
   'detail.error': '任务失败的原因',
   'detail.nextRun': '下次运行',

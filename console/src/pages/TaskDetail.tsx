@@ -15,7 +15,7 @@ import Spinner from '@cloudscape-design/components/spinner';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Tabs from '@cloudscape-design/components/tabs';
 import { api, ApiError, openEvents } from '../api/client';
-import type { LogLine, Progress, Task } from '../api/types';
+import type { LogLine, Progress, Run, Task } from '../api/types';
 import { useLang } from '../i18n';
 import type { MessageKey } from '../i18n/en';
 import { bytes, duration, time } from '../format';
@@ -43,7 +43,11 @@ export default function TaskDetail({ id }: { id: string }) {
   const [busy, setBusy] = useState(false);
   const [tab, setTab] = useState('overview');
   const [changes, setChanges] = useState(0);
+  const [lastRun, setLastRun] = useState<Run | null>(null);
   const path = `/api/v1/tasks/${encodeURIComponent(id)}`;
+
+  // An answer of ours may arrive after the events it caused: keep the newer revision.
+  const setNewer = useCallback((answer: Task) => setTask((x) => (!x || answer.revision >= x.revision ? answer : { ...answer, status: x.status, error: x.error, revision: x.revision })), []);
 
   const load = useCallback(async () => {
     try {
@@ -55,6 +59,13 @@ export default function TaskDetail({ id }: { id: string }) {
   useEffect(() => {
     void load();
   }, [load]);
+  // The last run's totals, shown when no run is going on.
+  useEffect(() => {
+    api<{ runs: Run[] }>('GET', `${path}/runs?limit=1`).then(
+      (a) => setLastRun(a.runs[0] ?? null),
+      () => setLastRun(null),
+    );
+  }, [path, changes]);
 
   useEffect(
     () =>
@@ -63,7 +74,12 @@ export default function TaskDetail({ id }: { id: string }) {
         {
           status: (d) => {
             const s = d as Partial<Task> & { status: Task['status'] };
-            setTask((x) => (x ? { ...x, status: s.status, error: s.error || null, current_run_id: s.current_run_id ?? x.current_run_id } : x));
+            // Revisions order what the stream and the answers to our own calls say.
+            setTask((x) =>
+              x && (s.revision === undefined || s.revision >= x.revision)
+                ? { ...x, status: s.status, error: s.error || null, current_run_id: s.current_run_id ?? x.current_run_id, revision: s.revision ?? x.revision }
+                : x,
+            );
             setChanges((n) => n + 1);
           },
           progress: (d) => setTask((x) => (x ? { ...x, progress: d as Progress } : x)),
@@ -85,7 +101,7 @@ export default function TaskDetail({ id }: { id: string }) {
       const answer = await api<Task>('POST', `${path}/${action}`);
       flash({ type: 'success', text: t('tasks.done', { action: t(`tasks.${action}` as MessageKey), id: answer.id }) });
       if (action === 'clone') navigate(`/tasks/${encodeURIComponent(answer.id)}`);
-      else setTask(answer);
+      else setNewer(answer);
     } catch (e) {
       flash({ type: 'error', text: e instanceof ApiError ? e.detail : String(e) });
     } finally {
@@ -160,6 +176,30 @@ export default function TaskDetail({ id }: { id: string }) {
               </div>
             </ColumnLayout>
           </SpaceBetween>
+        ) : lastRun ? (
+          <SpaceBetween size="s">
+            <Box color="text-body-secondary">{t('detail.lastRun', { id: lastRun.id })}</Box>
+            <ColumnLayout columns={4} variant="text-grid">
+              <div>
+                <Box variant="awsui-key-label">{t('detail.objectsDone')}</Box>
+                <div data-testid="objects-done">
+                  {lastRun.objects_done} / {lastRun.objects_planned}
+                </div>
+              </div>
+              <div>
+                <Box variant="awsui-key-label">{t('detail.bytesDone')}</Box>
+                <div>{bytes(lastRun.bytes_done)}</div>
+              </div>
+              <div>
+                <Box variant="awsui-key-label">{t('detail.failed')}</Box>
+                <div>{lastRun.objects_failed}</div>
+              </div>
+              <div>
+                <Box variant="awsui-key-label">{t('detail.finished')}</Box>
+                <div>{time(lastRun.finished_at, lang)}</div>
+              </div>
+            </ColumnLayout>
+          </SpaceBetween>
         ) : (
           <Box color="text-body-secondary">{t('detail.noRun')}</Box>
         )}
@@ -200,7 +240,7 @@ export default function TaskDetail({ id }: { id: string }) {
     { id: 'runs', label: t('detail.runs'), content: <RunsTab taskId={id} changes={changes} /> },
     task.type === 'image'
       ? { id: 'images', label: t('detail.images'), content: <ImagesTab taskId={id} changes={changes} /> }
-      : { id: 'objects', label: t('detail.objects'), content: <ObjectsTab taskId={id} changes={changes} onRetried={setTask} /> },
+      : { id: 'objects', label: t('detail.objects'), content: <ObjectsTab taskId={id} changes={changes} onRetried={setNewer} /> },
     { id: 'logs', label: t('detail.logs'), content: <LogsTab taskId={id} live={logLines} /> },
     {
       id: 'monitoring',

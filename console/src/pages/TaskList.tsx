@@ -77,9 +77,13 @@ export function TaskList() {
           setTasks((list) => list.map((x) => (x.id === p.task_id ? { ...x, progress: p } : x)));
         },
         status: (d) => {
-          const s = d as { id: string; status: Task['status']; error?: string };
+          const s = d as { id: string; status: Task['status']; error?: string; revision?: number };
           setTasks((list) =>
-            list.map((x) => (x.id === s.id ? { ...x, status: s.status, error: s.error || null } : x)),
+            list.map((x) =>
+              x.id === s.id && (s.revision === undefined || s.revision >= x.revision)
+                ? { ...x, status: s.status, error: s.error || null, revision: s.revision ?? x.revision }
+                : x,
+            ),
           );
         },
       }),
@@ -91,7 +95,8 @@ export function TaskList() {
     setPage(0);
   };
 
-  const task = selected[0];
+  // The selected row as it is now (live events replace the rows, not the selection).
+  const task = tasks.find((x) => x.id === selected[0]?.id);
   const run = async (action: Action) => {
     if (!task) return;
     setBusy(true);
