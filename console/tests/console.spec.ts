@@ -70,7 +70,7 @@ test('a credential is created and its value never shown', async ({ page }) => {
   await axe(page, 'credentials');
 });
 
-async function wizardS3(page: Page, opts: { prefix?: string; workers?: string; start?: boolean }) {
+async function wizardS3(page: Page, opts: { prefix?: string; workers?: string; start?: boolean; cron?: string; refused?: boolean }) {
   await page.goto('/tasks/new');
   await page.getByText('Amazon S3 / object store').click();
   await page.getByRole('button', { name: 'Next' }).click();
@@ -99,12 +99,17 @@ async function wizardS3(page: Page, opts: { prefix?: string; workers?: string; s
   // Engine and schedule
   if (opts.workers) await page.getByLabel('Workers', { exact: true }).fill(opts.workers);
   if (opts.start === false) await page.getByRole('checkbox', { name: 'Start the task when it is created' }).uncheck();
+  if (opts.cron) {
+    await page.getByRole('radio', { name: 'Cron expression' }).check();
+    await page.getByLabel(/Cron expression, six fields/).fill(opts.cron);
+  }
   await axe(page, 'wizard: engine');
   await page.getByRole('button', { name: 'Next' }).click();
   // Review
   await expect(page.getByText(SRC()).first()).toBeVisible();
   await axe(page, 'wizard: review');
   await page.getByRole('button', { name: 'Create task' }).click();
+  if (opts.refused) return '';
   await expect(page.getByText(/Task .* created/)).toBeVisible();
   return page.url().split('/tasks/')[1];
 }
@@ -131,6 +136,20 @@ test('an S3 task made in the wizard copies a prefix and reaches Done', async ({ 
   await page.getByRole('link', { name: 'Tasks', exact: true }).first().click();
   await expect(page.getByRole('row', { name: new RegExp(id) })).toContainText('Done');
   await axe(page, 'task list');
+});
+
+test("the server's refusal is shown on the field it names, and a scheduled task is created", async ({ page }) => {
+  await signIn(page);
+  // Six fields pass the wizard's check; only the server knows February has no 31st.
+  await wizardS3(page, { prefix: 'data/', cron: '0 0 31 2 ? *', refused: true });
+  await expect(page.getByRole('heading', { name: 'Engine and schedule' }).first()).toBeVisible();
+  await expect(page.getByText(/never fires/).first()).toBeVisible();
+  await axe(page, 'wizard: server error');
+  await page.getByLabel(/Cron expression, six fields/).fill('0 2 * * ? *');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Create task' }).click();
+  await expect(page.getByText(/Task .* created/)).toBeVisible();
+  await expect(page.getByRole('tabpanel')).toContainText('cron(0 2 * * ? *)');
 });
 
 test('an object the destination refuses shows its reason and is retried once fixed', async ({ page }) => {
