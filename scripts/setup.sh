@@ -17,8 +17,9 @@ FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
 case "${1:-}" in
   --test | --fuzz) BUILD_PACKAGES+=("${FUZZ_PACKAGES[@]}") ;;
 esac
-# The console's browser tests drive Debian's chromium (console/playwright.config.ts).
-if [ "${1:-}" = "--test" ]; then BUILD_PACKAGES+=(chromium); fi
+# The console's browser tests drive Debian's chromium (console/playwright.config.ts); a
+# CJK font lets its screenshots of the Chinese pages show the text.
+if [ "${1:-}" = "--test" ]; then BUILD_PACKAGES+=(chromium fonts-wqy-microhei); fi
 # npm (Debian's Node 20) only runs `npm ci`; the console builds under the Node 24 of npm.
 command -v npm >/dev/null || BUILD_PACKAGES+=(nodejs npm)
 

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { expect, test, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { ADMIN_PASSWORD, s3 } from './global-setup';
+import { en } from '../src/i18n/en';
+import { zh } from '../src/i18n/zh';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -20,6 +22,23 @@ async function axe(page: Page, name: string) {
   expect(
     bad.map((v) => `${name}: ${v.id} (${v.impact}): ${v.help} - ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
   ).toEqual([]);
+}
+
+// DTH_CONSOLE_SCREENSHOTS=DIR saves the main pages there (docs/console/ holds them).
+async function shot(page: Page, name: string) {
+  const dir = process.env.DTH_CONSOLE_SCREENSHOTS;
+  if (dir) await page.screenshot({ path: `${dir}/${name}.png` });
+}
+
+// No English string of the console is left on a page shown in Chinese (the console's own
+// strings: the server's data and messages stay as they are).
+async function noEnglishLeft(page: Page, name: string) {
+  const text = await page.locator('body').innerText();
+  const left = (Object.keys(en) as (keyof typeof en)[])
+    .filter((k) => en[k] !== zh[k] && en[k].length >= 4 && !en[k].includes('{'))
+    .filter((k) => text.includes(en[k]))
+    .map((k) => `${name}: ${k} "${en[k]}"`);
+  expect(left).toEqual([]);
 }
 
 async function signIn(page: Page) {
@@ -44,6 +63,7 @@ test('sign-in refuses a wrong password and accepts the right one', async ({ page
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Sign in to Data Transfer Hub' })).toBeVisible();
   await axe(page, 'sign-in');
+  await shot(page, 'sign-in-en');
   await page.getByLabel('Password', { exact: true }).fill('wrong');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByText(/Sign-in failed/).first()).toBeVisible();
@@ -86,6 +106,7 @@ async function wizardS3(page: Page, opts: { prefix?: string; workers?: string; s
   }
   await chooseSelect(page, 'Credentials', 'rgw');
   await axe(page, 'wizard: source');
+  await shot(page, 'wizard-source-en');
   await page.getByRole('button', { name: 'Next' }).click();
   // Destination
   await chooseSelect(page, 'Store type', 'S3-compatible');
@@ -121,6 +142,7 @@ test('an S3 task made in the wizard copies a prefix and reaches Done', async ({ 
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Done');
   await expect(page.getByTestId('objects-done')).toHaveText('30 / 30');
   await axe(page, 'task detail: overview');
+  await shot(page, 'task-detail-en');
   await page.getByRole('tab', { name: 'Objects' }).click();
   await expect(page.getByText('30 done, 0 failed')).toBeVisible();
   await axe(page, 'task detail: objects');
@@ -132,10 +154,12 @@ test('an S3 task made in the wizard copies a prefix and reaches Done', async ({ 
   await page.getByRole('tab', { name: 'Monitoring' }).click();
   await expect(page.getByText('Network bytes per minute')).toBeVisible();
   await axe(page, 'task detail: monitoring');
+  await shot(page, 'monitoring-en');
   // The list shows it, with its progress.
   await page.getByRole('link', { name: 'Tasks', exact: true }).first().click();
   await expect(page.getByRole('row', { name: new RegExp(id) })).toContainText('Done');
   await axe(page, 'task list');
+  await shot(page, 'tasks-en');
 });
 
 test("the server's refusal is shown on the field it names, and a scheduled task is created", async ({ page }) => {
@@ -161,6 +185,7 @@ test('an object the destination refuses shows its reason and is retried once fix
   const row = page.getByRole('row', { name: /bad\/refused\.txt/ });
   await expect(row).toContainText(/AccessDenied|403|denied/i);
   await axe(page, 'objects: failed');
+  await shot(page, 'objects-failed-en');
   // Fix the cause (lift the policy), then retry every failed object.
   s3('DELETE', `/${DST()}?policy=`);
   await page.getByRole('button', { name: 'Retry all failed' }).click();
@@ -250,8 +275,27 @@ test('the language switches to Chinese and is remembered', async ({ page }) => {
   await page.reload();
   await expect(page.getByRole('heading', { name: '任务' })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await expect(page.getByRole('row').nth(1)).toBeVisible();
   await axe(page, 'task list (zh)');
+  await noEnglishLeft(page, 'task list');
+  await shot(page, 'tasks-zh');
+  await page.getByRole('row').nth(1).getByRole('link').first().click();
+  await expect(page.getByRole('tab', { name: '概览' })).toBeVisible();
+  await noEnglishLeft(page, 'task detail');
+  await axe(page, 'task detail (zh)');
+  await shot(page, 'task-detail-zh');
+  await page.getByRole('link', { name: '创建任务' }).first().click();
+  await page.getByText('Amazon S3 / 对象存储').click();
+  await page.getByRole('button', { name: '下一步' }).click();
+  await noEnglishLeft(page, 'wizard');
+  await axe(page, 'wizard (zh)');
+  await shot(page, 'wizard-source-zh');
+  await page.getByRole('link', { name: '凭证' }).click();
+  await expect(page.getByRole('heading', { name: '凭证' })).toBeVisible();
+  await noEnglishLeft(page, 'credentials');
+  await axe(page, 'credentials (zh)');
   await page.getByRole('link', { name: '关于' }).click();
   await expect(page.getByRole('heading', { name: '关于' })).toBeVisible();
+  await noEnglishLeft(page, 'about');
   await axe(page, 'about (zh)');
 });
