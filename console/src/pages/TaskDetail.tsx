@@ -61,10 +61,14 @@ export default function TaskDetail({ id }: { id: string }) {
   }, [load]);
   // The last run's totals, shown when no run is going on.
   useEffect(() => {
+    let stale = false;  // an older answer must not overwrite a newer one
     api<{ runs: Run[] }>('GET', `${path}/runs?limit=1`).then(
-      (a) => setLastRun(a.runs[0] ?? null),
-      () => setLastRun(null),
+      (a) => !stale && setLastRun(a.runs[0] ?? null),
+      () => !stale && setLastRun(null),
     );
+    return () => {
+      stale = true;
+    };
   }, [path, changes]);
 
   useEffect(

@@ -1,7 +1,7 @@
 // The task list: server-side filters (status, type, text) and cursor paging, live
 // progress and status over the hub's event stream, and the task actions (with a
 // confirmation for each).
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import ButtonDropdown from '@cloudscape-design/components/button-dropdown';
@@ -44,7 +44,9 @@ export function TaskList() {
   const [confirm, setConfirm] = useState<Action | null>(null);
   const [busy, setBusy] = useState(false);
 
+  const latest = useRef(0);  // only the newest request's answer is shown (filters change fast)
   const load = useCallback(async () => {
+    const request = ++latest.current;
     setLoading(true);
     const params = new URLSearchParams({ limit: String(PAGE) });
     if (status) params.set('status', status);
@@ -53,6 +55,7 @@ export function TaskList() {
     if (cursors[page]) params.set('cursor', cursors[page]);
     try {
       const answer = await api<{ tasks: Task[]; next_cursor: string | null }>('GET', `/api/v1/tasks?${params}`);
+      if (request !== latest.current) return;
       setTasks(answer.tasks);
       setNext(answer.next_cursor);
       setSelected((sel) => answer.tasks.filter((x) => sel.some((s) => s.id === x.id)));
@@ -248,6 +251,8 @@ export function TaskList() {
             </SpaceBetween>
           </Box>
         }
+        // Status and progress next to the ID: they are what one looks for first (the
+        // original's order put them past the fold at 1280 px).
         columnDefinitions={[
           {
             id: 'id',
@@ -259,10 +264,6 @@ export function TaskList() {
             ),
             isRowHeader: true,
           },
-          { id: 'source', header: t('tasks.source'), cell: (x) => sourceText(x) },
-          { id: 'destination', header: t('tasks.destination'), cell: (x) => destinationText(x) },
-          { id: 'type', header: t('tasks.engine'), cell: (x) => t(`type.${x.type}` as MessageKey) },
-          { id: 'schedule', header: t('tasks.schedule'), cell: (x) => x.schedule },
           { id: 'status', header: t('common.status'), cell: (x) => <TaskStatusView status={x.status} error={x.error} /> },
           {
             id: 'progress',
@@ -278,6 +279,10 @@ export function TaskList() {
                 ? t('units.perSecond', { value: bytes(x.progress.bytes_per_second) })
                 : t('common.none'),
           },
+          { id: 'source', header: t('tasks.source'), cell: (x) => sourceText(x) },
+          { id: 'destination', header: t('tasks.destination'), cell: (x) => destinationText(x) },
+          { id: 'type', header: t('tasks.engine'), cell: (x) => t(`type.${x.type}` as MessageKey) },
+          { id: 'schedule', header: t('tasks.schedule'), cell: (x) => x.schedule },
           { id: 'created', header: t('common.created'), cell: (x) => time(x.created_at, lang) },
         ]}
       />

@@ -13,13 +13,18 @@ export function ImagesTab({ taskId, changes }: { taskId: string; changes: number
   const [images, setImages] = useState<ImageRecord[]>([]);
   const [loading, setLoading] = useState(true);
   useEffect(() => {
+    let stale = false;
     api<{ images: ImageRecord[] }>('GET', `/api/v1/tasks/${encodeURIComponent(taskId)}/images`).then(
       (a) => {
+        if (stale) return;  // an older answer must not overwrite a newer one
         setImages(a.images);
         setLoading(false);
       },
       () => setLoading(false),
     );
+    return () => {
+      stale = true;
+    };
   }, [taskId, changes]);
   return (
     <Table

@@ -1,6 +1,6 @@
 // A task's object records: filter by status and key prefix (on the server), cursor
 // paging, the error of each failed object, retry of the selected or of all failed ones.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import Header from '@cloudscape-design/components/header';
@@ -49,8 +49,10 @@ export function ObjectsTab({ taskId, changes, onRetried }: { taskId: string; cha
   const [next, setNext] = useState<string | null>(null);
   const [selected, setSelected] = useState<ObjectRecord[]>([]);
   const [busy, setBusy] = useState(false);
+  const latest = useRef(0);  // only the newest request's answer is shown
 
   const load = useCallback(async () => {
+    const request = ++latest.current;
     setLoading(true);
     const params = new URLSearchParams({ limit: String(PAGE) });
     if (status) params.set('status', status);
@@ -61,6 +63,7 @@ export function ObjectsTab({ taskId, changes, onRetried }: { taskId: string; cha
         api<{ objects: ObjectRecord[]; next_cursor: string | null }>('GET', `${base}?${params}`),
         api<Summary>('GET', `${base}/summary`),
       ]);
+      if (request !== latest.current) return;
       setItems(answer.objects);
       setNext(answer.next_cursor);
       setSummary(counts);

@@ -14,13 +14,18 @@ export function RunsTab({ taskId, changes }: { taskId: string; changes: number }
   const [runs, setRuns] = useState<Run[]>([]);
   const [loading, setLoading] = useState(true);
   useEffect(() => {
+    let stale = false;
     api<{ runs: Run[] }>('GET', `/api/v1/tasks/${encodeURIComponent(taskId)}/runs?limit=50`).then(
       (a) => {
+        if (stale) return;  // an older answer must not overwrite a newer one
         setRuns(a.runs);
         setLoading(false);
       },
       () => setLoading(false),
     );
+    return () => {
+      stale = true;
+    };
   }, [taskId, changes]);
   return (
     <Table
