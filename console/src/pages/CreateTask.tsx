@@ -340,12 +340,13 @@ export default function CreateTask({ editId }: { editId?: string }) {
       let task: Task;
       if (editId) {
         const { description, schedule: sched, parameters: params } = definition(form);
-        task = await api<Task>('PATCH', `/api/v1/tasks/${encodeURIComponent(editId)}`, {
-          description,
-          schedule: sched,
-          parameters: params,
-        });
-        void revision;
+        // If-Match: the revision the form was filled from; an edit made meanwhile is a 409.
+        task = await api<Task>(
+          'PATCH',
+          `/api/v1/tasks/${encodeURIComponent(editId)}`,
+          { description, schedule: sched, parameters: params },
+          { 'If-Match': `"${revision}"` },
+        );
       } else {
         task = await api<Task>('POST', `/api/v1/tasks?start=${form.start}`, definition(form));
         flash({ type: 'success', text: t('wizard.created', { id: task.id }) });
