@@ -45,6 +45,8 @@ std::string_view ChooseEncoding(std::string_view accept_encoding, bool have_gzip
 server::Response ServeConsole(const AssetTable& table, const server::Request& request);
 
 // Registers "GET /*": every path no other route takes. The table must outlive the router.
+// (So another method on a path no route has is a 405 "Allow: GET, HEAD" rather than a
+// 404: "/*" matches it under GET. Unknown API paths under GET stay 404 problems.)
 void AddConsoleRoutes(server::Router& router, const AssetTable& table);
 
 }  // namespace dth::control::console
