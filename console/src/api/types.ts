@@ -1,0 +1,105 @@
+// The JSON of dth's REST API (src/control/api/api_json.cc).
+export type TaskStatus = 'STARTING' | 'IN_PROGRESS' | 'DONE' | 'ERROR' | 'STOPPING' | 'STOPPED';
+
+export interface Progress {
+  run_id: number;
+  phase: string;
+  objects_planned: number;
+  bytes_planned: number;
+  objects_done: number;
+  bytes_done: number;
+  objects_failed: number;
+  objects_deleted: number;
+  retried_jobs: number;
+  planning_done: boolean;
+  bytes_per_second: number;
+  eta_seconds: number | null;
+  started_at: string | null;
+  task_id?: string;
+}
+
+export interface Task {
+  id: string;
+  type: 's3' | 'image';
+  description: string;
+  schedule: string;
+  parameters: Record<string, unknown>;
+  status: TaskStatus;
+  error: string | null;
+  current_run_id: number | null;
+  next_run_at: string | null;
+  created_at: string | null;
+  updated_at: string | null;
+  revision: number;
+  progress: Progress | null;
+  warnings?: string[];
+}
+
+export interface Run {
+  id: number;
+  task_id: string;
+  trigger: string;
+  status: string;
+  error: string | null;
+  objects_planned: number;
+  bytes_planned: number;
+  objects_done: number;
+  bytes_done: number;
+  objects_skipped: number;
+  objects_failed: number;
+  objects_deleted: number;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export type ObjectStatus = 'pending' | 'copying' | 'done' | 'failed' | 'skipped';
+
+export interface ObjectRecord {
+  key: string;
+  size: number;
+  status: ObjectStatus;
+  attempts: number;
+  error: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface ImageRecord {
+  source: string;
+  destination: string;
+  source_digest: string;
+  destination_digest: string;
+  status: string;
+  error: string | null;
+  attempts: number;
+  bytes_copied: number;
+  finished_at: string | null;
+}
+
+export interface LogLine {
+  id: number;
+  run_id: number | null;
+  time: string | number | null;
+  level: string;
+  message: string;
+}
+
+export interface MetricPoint {
+  time: string;
+  bytes: number;
+  objects_done: number;
+  objects_failed: number;
+  jobs_waiting: number;
+  jobs_running: number;
+  workers_busy: number;
+  retries_throttled: number;
+  retries_server: number;
+  retries_network: number;
+}
+
+export interface Credential {
+  name: string;
+  kind: 's3' | 'registry';
+  description: string;
+  created_at: string | null;
+}

@@ -1,0 +1,311 @@
+// The task list: server-side filters (status, type, text) and cursor paging, live
+// progress and status over the hub's event stream, and the task actions (with a
+// confirmation for each).
+import { useCallback, useEffect, useRef, useState } from 'react';
+import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
+import ButtonDropdown from '@cloudscape-design/components/button-dropdown';
+import Header from '@cloudscape-design/components/header';
+import Link from '@cloudscape-design/components/link';
+import Modal from '@cloudscape-design/components/modal';
+import Pagination from '@cloudscape-design/components/pagination';
+import Select, { type SelectProps } from '@cloudscape-design/components/select';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import Table from '@cloudscape-design/components/table';
+import TextFilter from '@cloudscape-design/components/text-filter';
+import { api, ApiError, openEvents } from '../api/client';
+import type { Progress, Task } from '../api/types';
+import { useLang } from '../i18n';
+import type { MessageKey } from '../i18n/en';
+import { bytes, time } from '../format';
+import { follow, navigate } from '../router';
+import { useFlash } from '../flash';
+import { TaskStatusView } from '../components/TaskStatus';
+import { ProgressCell } from '../components/ProgressCell';
+import { ACTIVE, destinationText, sourceText } from '../components/tasks';
+
+const PAGE = 20;
+const STATUSES = ['STARTING', 'IN_PROGRESS', 'DONE', 'ERROR', 'STOPPING', 'STOPPED'];
+type Action = 'start' | 'stop' | 'clone' | 'delete';
+
+export function TaskList() {
+  const { t, lang } = useLang();
+  const flash = useFlash();
+  const [tasks, setTasks] = useState<Task[]>([]);
+  const [loading, setLoading] = useState(true);
+  const [text, setText] = useState('');
+  const [query, setQuery] = useState('');
+  const [status, setStatus] = useState('');
+  const [type, setType] = useState('');
+  const [cursors, setCursors] = useState<string[]>(['']);
+  const [page, setPage] = useState(0);
+  const [next, setNext] = useState<string | null>(null);
+  const [selected, setSelected] = useState<Task[]>([]);
+  const [confirm, setConfirm] = useState<Action | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const latest = useRef(0);  // only the newest request's answer is shown (filters change fast)
+  const load = useCallback(async () => {
+    const request = ++latest.current;
+    setLoading(true);
+    const params = new URLSearchParams({ limit: String(PAGE) });
+    if (status) params.set('status', status);
+    if (type) params.set('type', type);
+    if (query) params.set('q', query);
+    if (cursors[page]) params.set('cursor', cursors[page]);
+    try {
+      const answer = await api<{ tasks: Task[]; next_cursor: string | null }>('GET', `/api/v1/tasks?${params}`);
+      if (request !== latest.current) return;
+      setTasks(answer.tasks);
+      setNext(answer.next_cursor);
+      setSelected((sel) => answer.tasks.filter((x) => sel.some((s) => s.id === x.id)));
+    } catch (e) {
+      flash({ type: 'error', text: e instanceof ApiError ? e.detail : String(e) });
+    } finally {
+      setLoading(false);
+    }
+  }, [status, type, query, cursors, page, flash]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // Live: progress and status changes of every task, applied to the rows shown.
+  useEffect(
+    () =>
+      openEvents('/api/v1/events', {
+        progress: (d) => {
+          const p = d as Progress;
+          if (!p.task_id) return;
+          setTasks((list) => list.map((x) => (x.id === p.task_id ? { ...x, progress: p } : x)));
+        },
+        status: (d) => {
+          const s = d as { id: string; status: Task['status']; error?: string; revision?: number };
+          setTasks((list) =>
+            list.map((x) =>
+              x.id === s.id && (s.revision === undefined || s.revision >= x.revision)
+                ? { ...x, status: s.status, error: s.error || null, revision: s.revision ?? x.revision }
+                : x,
+            ),
+          );
+        },
+      }),
+    [],
+  );
+
+  const resetPaging = () => {
+    setCursors(['']);
+    setPage(0);
+  };
+
+  // The selected row as it is now (live events replace the rows, not the selection).
+  const task = tasks.find((x) => x.id === selected[0]?.id);
+  const run = async (action: Action) => {
+    if (!task) return;
+    setBusy(true);
+    try {
+      if (action === 'delete') await api('DELETE', `/api/v1/tasks/${encodeURIComponent(task.id)}`);
+      else await api('POST', `/api/v1/tasks/${encodeURIComponent(task.id)}/${action}`);
+      flash({ type: 'success', text: t('tasks.done', { action: t(`tasks.${action}` as MessageKey), id: task.id }) });
+      setConfirm(null);
+      await load();
+    } catch (e) {
+      setConfirm(null);
+      flash({ type: 'error', text: e instanceof ApiError ? e.detail : String(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const confirmText: Record<Action, MessageKey> = {
+    start: 'tasks.confirmStart',
+    stop: 'tasks.confirmStop',
+    clone: 'tasks.confirmClone',
+    delete: 'tasks.confirmDelete',
+  };
+  const active = task ? ACTIVE.includes(task.status) : false;
+
+  const statusOptions: SelectProps.Option[] = [
+    { value: '', label: t('tasks.anyStatus') },
+    ...STATUSES.map((s) => ({ value: s, label: t(`status.${s}` as MessageKey) })),
+  ];
+  const typeOptions: SelectProps.Option[] = [
+    { value: '', label: t('tasks.anyType') },
+    { value: 's3', label: t('type.s3') },
+    { value: 'image', label: t('type.image') },
+  ];
+
+  return (
+    <>
+      <Table
+        variant="full-page"
+        loading={loading}
+        loadingText={t('common.loading')}
+        items={tasks}
+        trackBy="id"
+        selectionType="single"
+        selectedItems={selected}
+        onSelectionChange={(e) => setSelected(e.detail.selectedItems)}
+        ariaLabels={{
+          selectionGroupLabel: t('tasks.selectAll'),
+          itemSelectionLabel: (_s, item) => t('tasks.select', { id: item.id }),
+          tableLabel: t('tasks.title'),
+        }}
+        header={
+          <Header
+            variant="awsui-h1-sticky"
+            counter={`(${tasks.length}${next ? '+' : ''})`}
+            actions={
+              <SpaceBetween direction="horizontal" size="xs">
+                <Button iconName="refresh" ariaLabel={t('common.refresh')} onClick={() => void load()} />
+                <ButtonDropdown
+                  disabled={!task}
+                  items={[
+                    { id: 'view', text: t('tasks.view') },
+                    { id: 'start', text: t('tasks.start'), disabled: active },
+                    { id: 'stop', text: t('tasks.stop'), disabled: !active },
+                    { id: 'edit', text: t('tasks.edit'), disabled: active },
+                    { id: 'clone', text: t('tasks.clone') },
+                    { id: 'delete', text: t('common.delete'), disabled: active },
+                  ]}
+                  onItemClick={(e) => {
+                    if (!task) return;
+                    if (e.detail.id === 'view') navigate(`/tasks/${encodeURIComponent(task.id)}`);
+                    else if (e.detail.id === 'edit') navigate(`/tasks/${encodeURIComponent(task.id)}/edit`);
+                    else setConfirm(e.detail.id as Action);
+                  }}
+                >
+                  {t('tasks.actions')}
+                </ButtonDropdown>
+                <Button variant="primary" href="/tasks/new" onFollow={follow}>
+                  {t('tasks.create')}
+                </Button>
+              </SpaceBetween>
+            }
+          >
+            {t('tasks.title')}
+          </Header>
+        }
+        filter={
+          <SpaceBetween direction="horizontal" size="xs">
+            <TextFilter
+              filteringText={text}
+              filteringPlaceholder={t('tasks.filterText')}
+              filteringAriaLabel={t('tasks.filterText')}
+              onChange={(e) => setText(e.detail.filteringText)}
+              onDelayedChange={(e) => {
+                setQuery(e.detail.filteringText);
+                resetPaging();
+              }}
+            />
+            <Select
+              ariaLabel={t('tasks.filterStatus')}
+              selectedOption={statusOptions.find((o) => o.value === status) ?? statusOptions[0]}
+              options={statusOptions}
+              onChange={(e) => {
+                setStatus(e.detail.selectedOption.value ?? '');
+                resetPaging();
+              }}
+            />
+            <Select
+              ariaLabel={t('tasks.filterType')}
+              selectedOption={typeOptions.find((o) => o.value === type) ?? typeOptions[0]}
+              options={typeOptions}
+              onChange={(e) => {
+                setType(e.detail.selectedOption.value ?? '');
+                resetPaging();
+              }}
+            />
+          </SpaceBetween>
+        }
+        pagination={
+          <Pagination
+            currentPageIndex={page + 1}
+            pagesCount={cursors.length}
+            openEnd={next !== null}
+            onChange={(e) => {
+              const index = e.detail.currentPageIndex - 1;
+              if (index >= cursors.length) {
+                if (!next) return;
+                setCursors((c) => [...c, next]);
+              }
+              setPage(index);
+            }}
+            onNextPageClick={(e) => {
+              if (!e.detail.requestedPageAvailable && next) {
+                setCursors((c) => [...c.slice(0, page + 1), next]);
+                setPage(page + 1);
+              }
+            }}
+          />
+        }
+        empty={
+          <Box textAlign="center" color="inherit">
+            <SpaceBetween size="s">
+              <b>{t('tasks.empty')}</b>
+              <Box variant="p" color="inherit">
+                {t('tasks.emptyHint')}
+              </Box>
+              <Button href="/tasks/new" onFollow={follow}>
+                {t('tasks.create')}
+              </Button>
+            </SpaceBetween>
+          </Box>
+        }
+        // Status and progress next to the ID: they are what one looks for first (the
+        // original's order put them past the fold at 1280 px).
+        columnDefinitions={[
+          {
+            id: 'id',
+            header: t('tasks.id'),
+            cell: (x) => (
+              <Link href={`/tasks/${encodeURIComponent(x.id)}`} onFollow={follow}>
+                {x.id}
+              </Link>
+            ),
+            isRowHeader: true,
+          },
+          { id: 'status', header: t('common.status'), cell: (x) => <TaskStatusView status={x.status} error={x.error} /> },
+          {
+            id: 'progress',
+            header: t('tasks.progress'),
+            minWidth: 180,
+            cell: (x) => <ProgressCell progress={x.progress} label={`${t('tasks.progress')} ${x.id}`} />,
+          },
+          {
+            id: 'rate',
+            header: t('tasks.throughput'),
+            cell: (x) =>
+              x.progress && ACTIVE.includes(x.status)
+                ? t('units.perSecond', { value: bytes(x.progress.bytes_per_second) })
+                : t('common.none'),
+          },
+          { id: 'source', header: t('tasks.source'), cell: (x) => sourceText(x) },
+          { id: 'destination', header: t('tasks.destination'), cell: (x) => destinationText(x) },
+          { id: 'type', header: t('tasks.engine'), cell: (x) => t(`type.${x.type}` as MessageKey) },
+          { id: 'schedule', header: t('tasks.schedule'), cell: (x) => x.schedule },
+          { id: 'created', header: t('common.created'), cell: (x) => time(x.created_at, lang) },
+        ]}
+      />
+      <Modal
+        visible={confirm !== null}
+        onDismiss={() => setConfirm(null)}
+        header={confirm ? t('tasks.confirmTitle', { action: t(`tasks.${confirm}` as MessageKey) }) : ''}
+        closeAriaLabel={t('common.close')}
+        footer={
+          <Box float="right">
+            <SpaceBetween direction="horizontal" size="xs">
+              <Button variant="link" onClick={() => setConfirm(null)}>
+                {t('common.cancel')}
+              </Button>
+              <Button variant="primary" loading={busy} onClick={() => confirm && void run(confirm)}>
+                {t('common.confirm')}
+              </Button>
+            </SpaceBetween>
+          </Box>
+        }
+      >
+        {confirm && task ? t(confirmText[confirm], { id: task.id }) : ''}
+      </Modal>
+    </>
+  );
+}

@@ -1,0 +1,49 @@
+// An image task's per-image records.
+import { useEffect, useState } from 'react';
+import Box from '@cloudscape-design/components/box';
+import Header from '@cloudscape-design/components/header';
+import Table from '@cloudscape-design/components/table';
+import { api } from '../../api/client';
+import type { ImageRecord } from '../../api/types';
+import { useLang } from '../../i18n';
+import { bytes, time } from '../../format';
+
+export function ImagesTab({ taskId, changes }: { taskId: string; changes: number }) {
+  const { t, lang } = useLang();
+  const [images, setImages] = useState<ImageRecord[]>([]);
+  const [loading, setLoading] = useState(true);
+  useEffect(() => {
+    let stale = false;
+    api<{ images: ImageRecord[] }>('GET', `/api/v1/tasks/${encodeURIComponent(taskId)}/images`).then(
+      (a) => {
+        if (stale) return;  // an older answer must not overwrite a newer one
+        setImages(a.images);
+        setLoading(false);
+      },
+      () => setLoading(false),
+    );
+    return () => {
+      stale = true;
+    };
+  }, [taskId, changes]);
+  return (
+    <Table
+      items={images}
+      loading={loading}
+      loadingText={t('common.loading')}
+      header={<Header counter={`(${images.length})`}>{t('detail.images')}</Header>}
+      empty={<Box textAlign="center">{t('detail.noImages')}</Box>}
+      ariaLabels={{ tableLabel: t('detail.images') }}
+      wrapLines
+      columnDefinitions={[
+        { id: 'source', header: t('detail.imageSource'), cell: (r) => r.source, isRowHeader: true },
+        { id: 'destination', header: t('detail.imageDest'), cell: (r) => r.destination },
+        { id: 'status', header: t('common.status'), cell: (r) => r.status },
+        { id: 'error', header: t('detail.objectError'), cell: (r) => r.error ?? t('common.none') },
+        { id: 'digest', header: t('detail.digest'), cell: (r) => r.source_digest.slice(0, 19) },
+        { id: 'bytes', header: t('detail.bytesDone'), cell: (r) => bytes(r.bytes_copied) },
+        { id: 'finished', header: t('detail.finished'), cell: (r) => time(r.finished_at, lang) },
+      ]}
+    />
+  );
+}
