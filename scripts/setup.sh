@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs what building dth needs (Debian packages); with --test also what the tests
-# need (Ceph RGW, s3rver from npm, clang + libFuzzer for scripts/fuzz.sh); with --fuzz
-# only what fuzzing adds. Idempotent: quick when everything is there.
+# Installs what building dth needs (Debian packages, and from npm the swagger-ui-dist
+# that `dth serve` embeds for /docs plus the OpenAPI checkers the unit tests run, in
+# tools/openapi); with --test also what the tests need (Ceph RGW, s3rver from npm,
+# clang + libFuzzer for scripts/fuzz.sh); with --fuzz only what fuzzing adds.
+# Idempotent: quick when everything is there.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -12,6 +14,7 @@ BUILD_PACKAGES=(g++ cmake ninja-build pkg-config ccache
   libboost-dev)  # Boost.Beast + Asio, header-only (src/server)
 # scripts/fuzz.sh: clang and its runtime libraries (libFuzzer, ASan, UBSan).
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
+command -v npm >/dev/null || BUILD_PACKAGES+=(nodejs npm)
 case "${1:-}" in
   --test | --fuzz) BUILD_PACKAGES+=("${FUZZ_PACKAGES[@]}") ;;
 esac
@@ -27,6 +30,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   "${SUDO[@]}" apt-get update -q
   "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# tools/openapi: from the committed package-lock.json, when node_modules is missing or
+# older than it. --ignore-scripts: swagger-ui-dist's dependency @scarf/scarf would
+# otherwise report the install over the network; nothing here needs an install script.
+# Building again after this embeds swagger-ui (CMake configures again by itself).
+OPENAPI="$ROOT/tools/openapi"
+if [ "${1:-}" != "--fuzz" ]; then
+  STAMP="$OPENAPI/node_modules/.package-lock.json"
+  if [ ! -f "$STAMP" ] || [ "$OPENAPI/package-lock.json" -nt "$STAMP" ] ||
+    [ "$OPENAPI/package.json" -nt "$STAMP" ]; then
+    echo "setup: npm ci in $OPENAPI"
+    (cd "$OPENAPI" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  fi
 fi
 
 if [ "${1:-}" = "--test" ]; then
