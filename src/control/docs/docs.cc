@@ -31,15 +31,14 @@ std::string_view ContentType(std::string_view name) {
 
 }  // namespace
 
-void AddDocsRoutes(server::Router& router, std::string openapi_document) {
+void AddDocsRoutes(server::Router& router, std::string openapi_document, std::span<const DocsAsset> assets) {
   router.Add("GET", "/docs", [](const server::Request&) {
     server::Response r = Asset(308, "text/plain; charset=utf-8", "see /docs/\n");
     r.WithHeader("Location", "/docs/");
     return r;
   });
   auto document = std::make_shared<const std::string>(std::move(openapi_document));
-  router.Add("GET", "/docs/*", [document](const server::Request& req) {
-    const std::span<const DocsAsset> assets = DocsAssets();
+  router.Add("GET", "/docs/*", [document, assets](const server::Request& req) {
     if (assets.empty()) {
       return Asset(404, "text/plain; charset=utf-8",
                    "This dth was built without swagger-ui-dist, so it has no browsable API docs: run "

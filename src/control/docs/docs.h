@@ -6,12 +6,16 @@
 // Thread-safety: the handlers only read constants.
 #pragma once
 
+#include <span>
 #include <string>
 
+#include "control/docs/docs_assets.h"
 #include "server/router.h"
 
 namespace dth::control {
 
-void AddDocsRoutes(server::Router& router, std::string openapi_document);
+// `assets`: the files to serve (the embedded ones; tests give others, or none).
+void AddDocsRoutes(server::Router& router, std::string openapi_document,
+                   std::span<const DocsAsset> assets = DocsAssets());
 
 }  // namespace dth::control
