@@ -15,8 +15,11 @@ BUILD_PACKAGES=(g++ cmake ninja-build pkg-config ccache
 # scripts/fuzz.sh: clang and its runtime libraries (libFuzzer, ASan, UBSan).
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
 command -v npm >/dev/null || BUILD_PACKAGES+=(nodejs npm)
+# The tests: promtool (package prometheus) checks the hub's /metrics text.
+TEST_PACKAGES=(prometheus)
 case "${1:-}" in
-  --test | --fuzz) BUILD_PACKAGES+=("${FUZZ_PACKAGES[@]}") ;;
+  --test) BUILD_PACKAGES+=("${FUZZ_PACKAGES[@]}" "${TEST_PACKAGES[@]}") ;;
+  --fuzz) BUILD_PACKAGES+=("${FUZZ_PACKAGES[@]}") ;;
 esac
 
 installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
