@@ -102,9 +102,12 @@ Answer Exchange(int port, const std::string& method, const std::string& target,
     size_t eol = in.find("\r\n", line);
     std::string field = in.substr(line, eol - line);
     size_t colon = field.find(':');
-    std::string name = field.substr(0, colon);
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    a.headers[name] = field.substr(field.find_first_not_of(' ', colon + 1));
+    if (colon != std::string::npos) {
+      std::string name = field.substr(0, colon);
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      size_t value = field.find_first_not_of(' ', colon + 1);
+      a.headers[name] = value == std::string::npos ? "" : field.substr(value);
+    }
     line = eol + 2;
   }
   a.content_type = a.headers.count("content-type") ? a.headers["content-type"] : "";
