@@ -20,6 +20,10 @@ struct ServeArgs {
   std::string data_dir;
   std::vector<std::string> allow_local_roots;
   int max_running = 4;
+  std::string smtp_url;
+  std::string smtp_from;
+  bool smtp_starttls = false;
+  std::string public_url;
 };
 
 std::string DefaultDataDir() {
@@ -38,6 +42,14 @@ int RunServe(const ServeArgs& args, const GlobalOptions& g) {
   config.max_running = args.max_running;
   config.retries = g.retries;
   config.verify_tls = !g.no_verify_tls;
+  // The SMTP URL may carry a password: $DTH_SMTP_URL keeps it out of the process list.
+  config.smtp_url = args.smtp_url;
+  if (const char* smtp = std::getenv("DTH_SMTP_URL"); config.smtp_url.empty() && smtp != nullptr) {
+    config.smtp_url = smtp;
+  }
+  config.smtp_from = args.smtp_from;
+  config.smtp_starttls = args.smtp_starttls;
+  config.public_url = args.public_url;
   const char* password = std::getenv("DTH_ADMIN_PASSWORD");
   config.admin_password = password != nullptr ? password : "";
   // Signals are taken by sigwait below: block them before any thread starts.
@@ -87,6 +99,13 @@ void AddServeCommand(CLI::App& app, GlobalOptions& g, int& exit_code) {
                   "A local directory tasks may read or write (repeatable; default: none)");
   cmd->add_option("--max-running", args->max_running, "Tasks running at once (others wait)")
       ->check(CLI::Range(1, 256));
+  cmd->add_option("--smtp", args->smtp_url,
+                  "SMTP server for task e-mails (alarmEmail): smtp://[USER:PASSWORD@]HOST:PORT or "
+                  "smtps://...; default $DTH_SMTP_URL");
+  cmd->add_option("--smtp-from", args->smtp_from, "The sender address of task e-mails");
+  cmd->add_flag("--smtp-starttls", args->smtp_starttls, "Require STARTTLS on an smtp:// server");
+  cmd->add_option("--public-url", args->public_url,
+                  "The hub's address as users reach it (https://hub.example.com), for links in notifications");
   cmd->callback([args, &g, &exit_code] { exit_code = RunServe(*args, g); });
 }
 

@@ -12,6 +12,7 @@
 #include "control/docs/docs.h"
 #include "control/events/event_hub.h"
 #include "control/metrics/prometheus_text.h"
+#include "control/notify/notifier.h"
 #include "control/openapi.h"
 #include "control/secrets/secrets.h"
 #include "control/store/sqlite/sqlite_control_store.h"
@@ -28,6 +29,7 @@ class Hub::Impl {
   std::unique_ptr<EventHub> events;
   std::unique_ptr<SecretService> secrets;
   std::unique_ptr<AuthService> auth;
+  std::unique_ptr<notify::Notifier> notifier;  // outlives the runner: runs end into it
   std::unique_ptr<TaskRunner> runner;
   std::unique_ptr<TaskService> tasks;
   std::unique_ptr<api::ApiServices> services;
@@ -69,6 +71,14 @@ Result<std::unique_ptr<Hub>> Hub::Start(const HubConfig& config) {
     if (!std::filesystem::is_directory(root, ec))
       return InvalidArgument("--allow-local-root " + root + ": not a directory");
   }
+  notify::NotifierOptions notify_options;
+  notify_options.smtp_url = config.smtp_url;
+  notify_options.smtp_from = config.smtp_from;
+  notify_options.smtp_starttls = config.smtp_starttls;
+  notify_options.public_url = config.public_url;
+  notify_options.verify_tls = config.verify_tls;
+  notify_options.retry.base_delay = config.notify_retry_delay;
+  DTH_RETURN_IF_ERROR(notify::CheckNotifierOptions(notify_options));
   DTH_ASSIGN_OR_RETURN(auto store, SqliteControlStore::Open(config.data_dir + "/control.db"));
   impl->store = std::move(store);
   impl->events = std::make_unique<EventHub>();
@@ -87,6 +97,22 @@ Result<std::unique_ptr<Hub>> Hub::Start(const HubConfig& config) {
   impl->tasks = std::make_unique<TaskService>(*impl->store, *impl->runner, *impl->events);
 
   Impl* raw = impl.get();
+  impl->notifier = std::make_unique<notify::Notifier>(
+      notify_options, [raw](const std::string& task_id, int64_t run_id, LogLevel level, const std::string& m) {
+        raw->tasks->Log(task_id, run_id, level, m);
+      });
+  impl->tasks->SetRunEndedHook([raw](const TaskRecord& task, const RunOutcome& outcome) {
+    RunRecord run;
+    if (auto stored = raw->store->GetRun(outcome.run_id); stored.ok()) {
+      run = *stored;
+    } else {
+      run.id = outcome.run_id;
+      run.task_id = outcome.task_id;
+      run.error = outcome.error;
+      run.totals = outcome.totals;
+    }
+    raw->notifier->OnRunEnded(task, run);
+  });
   impl->services = std::make_unique<api::ApiServices>(api::ApiServices{
       *impl->store, *impl->tasks, *impl->runner, *impl->secrets, *impl->auth, *impl->events,
       DTH_VERSION, nullptr, std::string(OpenApiDocument())});
@@ -130,6 +156,8 @@ void Hub::Stop() {
   // point (they resume at the next start).
   if (impl_->http) impl_->http->Stop(std::chrono::seconds(5));
   if (impl_->runner) impl_->runner->Shutdown(std::chrono::seconds(60));
+  // Notifications still queued get one attempt each.
+  if (impl_->notifier) impl_->notifier->Stop();
 }
 
 }  // namespace dth::control

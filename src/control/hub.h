@@ -27,6 +27,12 @@ struct HubConfig {
   int http_threads = 4;
   std::chrono::milliseconds tick{1000};          // the scheduler's period
   std::string console_dir;                       // "" = the console embedded at build time
+  // Notifications (control/notify): e-mail through this SMTP server, links to this URL.
+  std::string smtp_url;                          // --smtp: "" = no e-mail
+  std::string smtp_from;                         // --smtp-from
+  bool smtp_starttls = false;                    // --smtp-starttls
+  std::string public_url;                        // --public-url: "" = links are paths
+  std::chrono::milliseconds notify_retry_delay{2000};  // first retry of a notification
 };
 
 class Hub {

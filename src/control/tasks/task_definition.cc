@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "control/notify/notify_settings.h"
 #include "control/schedule/schedule.h"
 #include "store/location.h"
 
@@ -21,7 +22,7 @@ const std::vector<std::string>& IgnoredOriginalKeys() {
   static const std::vector<std::string> keys = {
       "srcInCurrentAccount", "destInCurrentAccount", "maxCapacity",    "minCapacity",
       "desiredCapacity",     "finderEc2Memory",      "ecsVpcId",       "ecsClusterName",
-      "ecsSubnets",          "ecsCronExpression",    "alarmEmail",     "isPayerRequest",
+      "ecsSubnets",          "ecsCronExpression",    "isPayerRequest",
       "finderMemory",        "srcRegionName",        "destRegionName", "ec2CronExpression"};
   return keys;
 }
@@ -166,6 +167,7 @@ Status WithParametersField(Status st) {
 Result<SyncTaskSpec> S3Spec(const json& parameters) {
   json params = json::object();
   for (const auto& [name, value] : parameters.items()) {
+    if (notify::IsNotifyParameter(name)) continue;  // the hub's, not the engine's
     // The task-file reader takes YAML scalars: booleans and numbers as their text.
     params[name] = value.is_string() || value.is_array() ? value : json(Text(value));
   }
@@ -190,7 +192,9 @@ Result<ImageTaskSpec> ImageSpec(const json& parameters) {
               dst_account, untagged = "false";
   for (const auto& [name, value] : parameters.items()) {
     const std::string text = Text(value);
-    if (name == "sourceType") {
+    if (notify::IsNotifyParameter(name)) {
+      continue;  // the hub's, not the engine's
+    } else if (name == "sourceType") {
       source_type = text;
     } else if (name == "srcList") {
       list = text;
@@ -302,6 +306,7 @@ Status CheckTaskDefinition(TaskDefinition& d) {
   if (d.description.size() > 1024) return Bad("description", "longer than 1024 characters");
   DTH_ASSIGN_OR_RETURN(d.schedule, NormaliseSchedule(d.schedule.empty() ? "once" : d.schedule));
   DTH_RETURN_IF_ERROR(RefuseHubOwned(d.parameters));
+  DTH_RETURN_IF_ERROR(notify::ParseNotifySettings(d.parameters).status());
   d.warnings.clear();
   for (const std::string& key : IgnoredOriginalKeys()) {
     if (d.parameters.contains(key)) d.warnings.push_back("parameters." + key + " is ignored by dth");

@@ -54,7 +54,9 @@ TEST(TaskDefinitionTest, TheOriginalsCreateTaskInputImports) {
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ(d->type, "s3");
   EXPECT_EQ(d->schedule, "rate(1 hour)");
-  EXPECT_EQ(d->warnings.size(), 2u);
+  EXPECT_EQ(d->warnings, (std::vector<std::string>{"parameters.maxCapacity is ignored by dth"}))
+      << "alarmEmail is the hub's notification list, not an ignored setting";
+  EXPECT_EQ(d->parameters.value("alarmEmail", ""), "ops@example.com");
   auto spec = S3Spec(d->parameters);
   ASSERT_TRUE(spec.ok()) << spec.status().ToString();
   EXPECT_EQ(spec->storage_class, "STANDARD_IA");

@@ -56,7 +56,11 @@ class TaskService {
   // At start-up: resumes runs a restart interrupted; STOPPING tasks become STOPPED.
   Status Recover();
 
+  // Set before the first run starts (it is read without a lock).
   void SetRunEndedHook(RunEndedHook hook) { run_ended_ = std::move(hook); }
+
+  // Appends a line to a task's log (and publishes it live). Never fails the caller.
+  void Log(const std::string& task_id, int64_t run_id, LogLevel level, const std::string& message);
 
  private:
   Result<TaskRecord> StartRun(TaskRecord task, const std::string& trigger,
@@ -66,7 +70,6 @@ class TaskService {
   // Applies change to the stored task (read, change, write) under mu_.
   Result<TaskRecord> Change(const std::string& id, const std::function<Status(TaskRecord&)>& change);
   void Announce(const TaskRecord& task);
-  void Log(const std::string& task_id, int64_t run_id, LogLevel level, const std::string& message);
   Result<TaskDefinition> Definition(const TaskRecord& task) const;
   Result<std::unique_ptr<StateStore>> OpenState(const std::string& id);
   TimePoint Now() const { return clock_->Now(); }
