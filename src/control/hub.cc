@@ -10,6 +10,7 @@
 #include "control/api/api.h"
 #include "control/auth/auth_service.h"
 #include "control/console/console_assets.h"
+#include "control/docs/docs.h"
 #include "control/events/event_hub.h"
 #include "control/metrics/prometheus_text.h"
 #include "control/notify/notifier.h"
@@ -35,6 +36,7 @@ class Hub::Impl {
   std::unique_ptr<api::ApiServices> services;
   std::unique_ptr<server::HttpServer> http;
   std::string password;
+  std::vector<server::RouteInfo> routes;
   std::thread scheduler;
   std::mutex mu;
   std::condition_variable cv;
@@ -56,6 +58,7 @@ Hub::Hub(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Hub::~Hub() { Stop(); }
 int Hub::port() const { return impl_->http ? impl_->http->port() : 0; }
 const std::string& Hub::generated_password() const { return impl_->password; }
+const std::vector<server::RouteInfo>& Hub::routes() const { return impl_->routes; }
 
 Result<std::unique_ptr<Hub>> Hub::Start(const HubConfig& config) {
   auto impl = std::make_unique<Impl>();
@@ -129,6 +132,8 @@ Result<std::unique_ptr<Hub>> Hub::Start(const HubConfig& config) {
   server::Router router;
   api::AddApiRoutes(router, *impl->services);
   console::AddConsoleRoutes(router, console::EmbeddedConsole());
+  AddDocsRoutes(router, std::string(OpenApiDocument()));
+  impl->routes = router.Routes();
   server::HttpServerOptions options;
   options.listen = config.listen;
   options.threads = config.http_threads;

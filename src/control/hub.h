@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "server/router.h"
 
 namespace dth::control {
 
@@ -42,6 +43,9 @@ class Hub {
   int port() const;
   // The admin password set at this start ("" when users existed already).
   const std::string& generated_password() const;
+  // Every route the server answers (the API's, /metrics, /docs), for the test that holds
+  // them to the OpenAPI document.
+  const std::vector<server::RouteInfo>& routes() const;
 
   class Impl;
 

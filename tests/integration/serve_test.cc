@@ -145,7 +145,7 @@ TEST_F(ServeTest, BadInputIsAProblemWithTheRightStatusNeverACrash) {
   json unknown_param = S3Task(*src, *dst, {{"wokerNumber", 3}});
   const std::vector<Case> cases = {
       {"POST", "/api/v1/tasks", "{not json", "application/json", 400, ""},
-      {"POST", "/api/v1/tasks", good, "text/plain", 400, ""},
+      {"POST", "/api/v1/tasks", good, "text/plain", 415, "Content-Type"},
       {"POST", "/api/v1/tasks", unknown.dump(), "application/json", 400, "colour"},
       {"POST", "/api/v1/tasks", wrong_type.dump(), "application/json", 400, "parameters.workerNumber"},
       {"POST", "/api/v1/tasks", unknown_param.dump(), "application/json", 400, "parameters.wokerNumber"},

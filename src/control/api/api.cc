@@ -34,7 +34,7 @@ server::Response Unauthorized(const std::string& detail) {
 Result<json> BodyObject(const server::Request& request) {
   const std::string* type = request.Header("Content-Type");
   if (type == nullptr || type->find("json") == std::string::npos) {
-    return InvalidArgument("send the body as JSON (Content-Type: application/json)");
+    return InvalidArgument("send the body as JSON (Content-Type: application/json)").WithField("Content-Type");
   }
   json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) return InvalidArgument("the body is not valid JSON");

@@ -159,6 +159,12 @@ server::Response Problem(const Status& st) {
   std::string title = "Internal error";
   switch (st.code()) {
     case Code::kInvalidArgument:
+      if (st.field() == "Content-Type") {
+        status = 415;
+        code = "unsupported_media_type";
+        title = "Unsupported media type";
+        break;
+      }
       status = 400;
       code = st.field().empty() ? "bad_request" : "invalid_field";
       title = "Invalid request";

@@ -37,7 +37,8 @@ json TokenJson(const TokenRecord& token);
 
 // A failed call as RFC 9457 problem details: the status code follows the error's code
 // (400 invalid input, 401 not signed in, 403, 404, 409 a conflict with the task's state,
-// 413, 501, 503, 500), `code` is a stable string, `field` names the input at fault.
+// 415 an invalid input whose field is "Content-Type", 501, 503, 500), `code` is a stable
+// string (the OpenAPI document lists them all), `field` names the input at fault.
 server::Response Problem(const Status& status);
 // JSON with invalid UTF-8 replaced (keys are bytes; a JSON answer must stay UTF-8).
 server::Response JsonAnswer(int status, const json& body);

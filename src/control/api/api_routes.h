@@ -11,8 +11,8 @@
 
 namespace dth::control::api {
 
-// The request's JSON body as an object; kInvalidArgument (a problem) otherwise, also
-// for a Content-Type that is not JSON.
+// The request's JSON body as an object; kInvalidArgument (a 400 problem) otherwise, and
+// for a Content-Type that is not JSON kInvalidArgument on the field "Content-Type" (415).
 Result<json> BodyObject(const server::Request& request);
 // An integer query parameter within [lo, hi]; `fallback` when absent.
 Result<int64_t> IntParam(const server::Request& request, const char* name, int64_t fallback,
