@@ -159,6 +159,9 @@ void AddTaskCommand(CLI::App& app, int& exit_code) {
   CLI::App* task = app.add_subcommand(
       "task", "Manage the hub's tasks through its API (a running `dth serve`; token from $DTH_TOKEN)");
   task->require_subcommand(1);
+  // Also before the subcommand: `dth task --server URL list`.
+  task->add_option("--server", a->common.server,
+                   "The hub's URL (default $DTH_SERVER, else http://127.0.0.1:8080)");
   auto id_arg = [&](CLI::App* cmd) { cmd->add_option("id", a->id, "The task's id")->required(); };
 
   CLI::App* create = Sub(task, "create", "Create a task from a JSON/YAML file or flags; prints its id", *a);

@@ -206,6 +206,7 @@ TEST_F(TaskCliTest, TokensSignInAndUnreachableHubs) {
   ExpectOneLineError(Task({"list"}, {{"DTH_TOKEN", ""}}), 1, "not signed in: run `dth task login");
   ExpectOneLineError(Task({"list"}, {{"DTH_TOKEN", "not-a-token"}}), 1, "sign in again");
   ExpectOneLineError(Task({"list", "--server", "http://127.0.0.1:1"}), 1, "cannot reach the hub at http://127.0.0.1:1");
+  ExpectOneLineError(Task({"--server", "http://127.0.0.1:1", "get", "t-1"}), 1, "cannot reach the hub at http://127.0.0.1:1");
 
   // login: the password from $DTH_PASSWORD, or stdin; the token works.
   ProcessResult login = Task({"login", "--username", "admin"}, {{"DTH_TOKEN", ""}, {"DTH_PASSWORD", hub_->password()}});
