@@ -49,6 +49,8 @@ void AddImageCommand(CLI::App& app, GlobalOptions& g, int& exit_code);
 void AddVersionCommand(CLI::App& app, int& exit_code);
 // `dth serve`: the hub.
 void AddServeCommand(CLI::App& app, GlobalOptions& g, int& exit_code);
+// `dth task ...`: a client of a running hub's API.
+void AddTaskCommand(CLI::App& app, int& exit_code);
 // `dth sync`, `dth finder`, `dth worker`.
 void AddSyncCommands(CLI::App& app, GlobalOptions& g, int& exit_code);
 

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   AddSyncCommands(app, g, exit_code);
   AddImageCommand(app, g, exit_code);
   AddServeCommand(app, g, exit_code);
+  AddTaskCommand(app, exit_code);
   AddVersionCommand(app, exit_code);
   // Logs go to stderr: stdout carries results (listings) that scripts read.
   spdlog::set_default_logger(spdlog::stderr_color_mt("dth"));
