@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <limits>
 
 namespace dth {
 
@@ -43,16 +44,26 @@ Code ClassifyHttpStatus(int status, std::string_view server_code) {
   return Code::kPermanent;
 }
 
+bool ParseDecimal(std::string_view text, uint64_t* out) {
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, *out);
+  return !text.empty() && ec == std::errc() && ptr == end;
+}
+
 std::optional<std::chrono::milliseconds> ParseRetryAfter(
     std::string_view value, std::chrono::system_clock::time_point now) {
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
   if (value.empty()) return std::nullopt;
-  int64_t seconds = 0;
+  uint64_t seconds = 0;
   auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  if (ec == std::errc() && ptr == value.data() + value.size()) {
-    if (seconds < 0) return std::nullopt;
-    return std::chrono::milliseconds(seconds * 1000);
+  if (ptr == value.data() + value.size() && value.front() != '-' &&
+      (ec == std::errc() || ec == std::errc::result_out_of_range)) {
+    // Huge delays (past 2^64 too) are clamped, never overflowed: the retry policy caps
+    // the wait at its max_delay anyway.
+    constexpr uint64_t kMaxSeconds = uint64_t{std::numeric_limits<int64_t>::max()} / 1000;
+    if (ec != std::errc() || seconds > kMaxSeconds) seconds = kMaxSeconds;
+    return std::chrono::milliseconds(static_cast<int64_t>(seconds) * 1000);
   }
   std::string text(value);
   time_t when = curl_getdate(text.c_str(), nullptr);

@@ -54,7 +54,12 @@ struct HttpResponse {
 // 403 permission denied, 404 not found, 412 precondition failed, the rest permanent.
 Code ClassifyHttpStatus(int status, std::string_view server_code);
 
-// Parses Retry-After (delta seconds or an HTTP date) relative to now.
+// A header's unsigned number (Content-Length, the total of a Content-Range): decimal
+// digits only, at most 2^64-1. False for anything else ("-1", " 5", "+5", "0x10", "").
+bool ParseDecimal(std::string_view text, uint64_t* out);
+
+// Parses Retry-After (delta seconds or an HTTP date) relative to now. A delay too large
+// to represent is clamped (to about 292 million years), never overflowed.
 std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value,
                                                          std::chrono::system_clock::time_point now);
 

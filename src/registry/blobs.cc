@@ -60,7 +60,8 @@ Result<std::optional<BlobInfo>> RegistryClient::HeadBlob(const std::string& repo
   if (IsRedirect(resp.status)) return std::optional<BlobInfo>(BlobInfo{});
   if (!resp.success()) return ErrorFrom(resp, c.what);
   BlobInfo info;
-  if (const std::string* len = resp.Header("Content-Length")) info.size = std::strtoull(len->c_str(), nullptr, 10);
+  if (const std::string* len = resp.Header("Content-Length"); len != nullptr && !ParseDecimal(*len, &info.size))
+    return Corruption(c.what + ": bad Content-Length " + len->substr(0, 40));
   return std::optional<BlobInfo>(info);
 }
 

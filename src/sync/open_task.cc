@@ -120,12 +120,8 @@ Result<OpenedTask> OpenSyncTask(const OpenTaskInput& in) {
   task.options.copy.server_side_source_bucket = src.loc.bucket;
 
   task.state_path = in.state_path.empty() ? spec.state_path : in.state_path;
-  if (task.state_path.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(in.state_dir, ec);
-    if (ec) return IoError("cannot create the state directory " + in.state_dir + ": " + ec.message());
-    task.state_path = in.state_dir + "/" + spec.task_id + ".db";
-  }
+  // The state file's directory is made (0700) when missing, explicit --state or not.
+  if (task.state_path.empty()) task.state_path = in.state_dir + "/" + spec.task_id + ".db";
   QueueOptions queue_options;
   queue_options.max_receives = task.options.max_receives;
   // One connection for both: they never wait for each other's locks in this process.

@@ -308,3 +308,40 @@ TEST_F(LocalSourceTest, APartReadAfterARewriteFailsInsteadOfMixingVersions) {
 
 }  // namespace
 }  // namespace dth
+
+namespace dth {
+namespace {
+
+// Directory markers ("dir/", zero bytes, as S3 consoles make for folders) going to a local
+// directory: they become directories, not failures retried five times or files.
+TEST_F(SyncEngineTest, DirectoryMarkersBecomeDirectoriesOfALocalDestination) {
+  const std::string root = local_test::MakeTempDir();
+  auto opened = LocalStore::Open(root, true);
+  ASSERT_TRUE(opened.ok());
+  LocalStore& local = **opened;
+  MemoryStore src("src", MemoryStore::DefaultFeatures());  // arbitrary keys, like S3
+  ASSERT_TRUE(PutString(src, "photos/", "").ok());
+  ASSERT_TRUE(PutString(src, "photos/2024/", "").ok());
+  ASSERT_TRUE(PutString(src, "photos/2024/a.jpg", "jpeg").ok());
+  ASSERT_TRUE(PutString(src, "empty/", "").ok());
+  ASSERT_TRUE(PutString(src, "odd/", "a marker with data").ok());
+  std::filesystem::create_directories(root + "/photos");  // an existing directory is fine
+  options_.max_receives = 5;
+  SyncEngine engine(SyncStores{src, local, *queue_, *state_}, options_);
+  auto report = engine.Sync();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->copied_objects, 4u);
+  EXPECT_EQ(report->failed_objects, 1u);
+  ASSERT_EQ(report->failures.size(), 1u);
+  EXPECT_EQ(report->failures[0].key, "odd/");
+  EXPECT_EQ(report->failures[0].attempts, 1) << "no retry can cure it";
+  EXPECT_NE(report->failures[0].error.find("directory marker with 18 bytes"), std::string::npos)
+      << report->failures[0].error;
+  EXPECT_TRUE(std::filesystem::is_directory(root + "/photos/2024"));
+  EXPECT_TRUE(std::filesystem::is_directory(root + "/empty"));
+  EXPECT_FALSE(std::filesystem::exists(root + "/odd"));
+  EXPECT_EQ(*GetString(local, "photos/2024/a.jpg"), "jpeg");
+}
+
+}  // namespace
+}  // namespace dth

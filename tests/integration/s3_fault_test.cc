@@ -82,6 +82,37 @@ TEST_F(S3FaultTest, TooManyRequestsHonoursRetryAfter) {
   EXPECT_GE(waited, std::chrono::milliseconds(950));  // never earlier than the server asked
 }
 
+TEST_F(S3FaultTest, AHugeRetryAfterIsClampedToTheLongestWaitNotOverflowed) {
+  // 10^16 s overflowed seconds * 1000 (a negative wait: the server's request was
+  // ignored); past 2^64 s it was not read at all. Both now wait the policy's longest.
+  for (const char* huge : {"10000000000000000", "99999999999999999999"}) {
+    SCOPED_TRACE(huge);
+    s3::S3Config once = testing::ServerConfig(S3Server::kRgw, store_->client().config().bucket);
+    once.endpoint = proxy_->endpoint();
+    once.retry = RetryPolicy::None();
+    s3::S3Store no_retry(once, std::make_shared<HttpClient>(), testing::ServerFeatures(S3Server::kRgw));
+    Inject("GET", 503, "SlowDown", 1, {{"Retry-After", huge}});
+    auto failed = GetString(no_retry, "obj");
+    ASSERT_FALSE(failed.ok());
+    ASSERT_TRUE(failed.status().retry_after().has_value());
+    EXPECT_GE(*failed.status().retry_after(), std::chrono::hours(24 * 365))
+        << failed.status().retry_after()->count();
+
+    s3::S3Config capped = once;
+    capped.retry.max_attempts = 2;
+    capped.retry.base_delay = std::chrono::milliseconds(1);
+    capped.retry.max_delay = std::chrono::milliseconds(400);
+    s3::S3Store retrying(capped, std::make_shared<HttpClient>(), testing::ServerFeatures(S3Server::kRgw));
+    Inject("GET", 503, "SlowDown", 1, {{"Retry-After", huge}});
+    auto start = std::chrono::steady_clock::now();
+    auto got = GetString(retrying, "obj");
+    auto waited = std::chrono::steady_clock::now() - start;
+    ASSERT_TRUE(got.ok()) << got.status().message();
+    EXPECT_EQ(*got, "hello world");
+    EXPECT_GE(waited, std::chrono::milliseconds(390)) << "the server's wait was ignored";
+  }
+}
+
 TEST_F(S3FaultTest, ForbiddenIsNotRetried) {
   Inject("GET", 403, "AccessDenied", -1);
   auto got = GetString(*store_, "obj");

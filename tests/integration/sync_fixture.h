@@ -5,15 +5,19 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "run_process.h"
 #include "s3_servers.h"
 #include "store/s3/s3_store.h"
+#include "testing/fault_server.h"
 
 namespace dth::sync_it {
 
@@ -86,6 +90,47 @@ class SyncCliTest : public ::testing::Test {
   std::unique_ptr<s3::S3Store> src_, dst_;
   fs::path dir_;
   std::string state_path_;
+};
+
+// SyncCliTest with bucket URLs, a slow proxy and a way to act on a running dth.
+class SyncSafetyTest : public SyncCliTest {
+ protected:
+  std::string Url(const s3::S3Store& store, const std::string& prefix = "") {
+    return "s3://" + Bucket(store) + "/" + prefix;
+  }
+  // A proxy in front of RGW that holds every part upload (or every PUT) for a while.
+  std::unique_ptr<testing::FaultServer> SlowProxy(const std::string& contains, int ms) {
+    auto proxy = testing::FaultServer::Start(env_.endpoint);
+    EXPECT_TRUE(proxy.ok());
+    testing::FaultRule slow;
+    slow.method = "PUT";
+    slow.target_contains = contains;
+    slow.times = -1;
+    slow.action.kind = testing::FaultAction::kDelay;
+    slow.action.delay = std::chrono::milliseconds(ms);
+    (*proxy)->AddRule(slow);
+    return std::move(proxy).value();
+  }
+  // Runs dth with args; calls act(pid) once `ready()` holds (checked every 25 ms).
+  testing::ProcessResult DthWhen(const std::vector<std::string>& args,
+                                 const std::function<bool()>& ready,
+                                 const std::function<void(pid_t)>& act) {
+    std::atomic<pid_t> child{0};
+    std::atomic<bool> done{false};
+    std::thread watcher([&] {
+      for (int i = 0; i < 2400 && !done; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+        if (child.load() > 0 && ready()) {
+          act(child.load());
+          return;
+        }
+      }
+    });
+    auto result = Dth(args, [&](pid_t pid) { child = pid; });
+    done = true;
+    watcher.join();
+    return result;
+  }
 };
 
 }  // namespace dth::sync_it

@@ -116,9 +116,35 @@ TEST(SqliteQueue, NewerSchemaVersionIsAClearError) {
 TEST(SqliteQueue, RejectsBadOptionsAndUnopenablePaths) {
   EXPECT_EQ(SqliteQueue::Open(":memory:", QueueOptions{0, nullptr}).status().code(),
             Code::kInvalidArgument);
-  auto bad = SqliteQueue::Open("/nonexistent-dir-dth/q.db");
+  // A path below a regular file can never be opened: one line naming the path and why.
+  const std::string file = TempDbPath() + ".plain";
+  std::FILE* plain = std::fopen(file.c_str(), "w");
+  ASSERT_NE(plain, nullptr);
+  std::fclose(plain);
+  auto bad = SqliteQueue::Open(file + "/sub/q.db");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().code(), Code::kIo);
+  EXPECT_NE(bad.status().message().find(file + "/sub"), std::string::npos) << bad.status().message();
+  EXPECT_NE(bad.status().message().find("Not a directory"), std::string::npos)
+      << bad.status().message();
+  EXPECT_EQ(bad.status().message().find("unable to open database file"), std::string::npos);
+}
+
+TEST(SqliteQueue, AMissingDirectoryIsMadePrivately) {
+  const auto base = std::filesystem::path(TempDbPath()).parent_path();
+  const std::string path = (base / "missing" / "deeper" / "q.db").string();
+  auto queue = SqliteQueue::Open(path);
+  ASSERT_TRUE(queue.ok()) << queue.status().ToString();
+  ASSERT_TRUE((*queue)->Send({Job{"t", "k", "{}"}}).ok());
+  namespace fs = std::filesystem;
+  EXPECT_EQ(fs::status(base / "missing").permissions(), fs::perms::owner_all);
+  EXPECT_EQ(fs::status(base / "missing" / "deeper").permissions(), fs::perms::owner_all);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    SCOPED_TRACE(suffix);
+    ASSERT_TRUE(fs::exists(path + suffix));
+    EXPECT_EQ(fs::status(path + suffix).permissions(),
+              fs::perms::owner_read | fs::perms::owner_write);
+  }
 }
 
 TEST(SqliteQueue, NotADatabaseIsCorruption) {

@@ -1,7 +1,13 @@
 #include "state/sqlite/sqlite_db.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <thread>
 
 #include <sqlite3.h>
@@ -20,6 +26,32 @@ Status StatusFor(sqlite3* db, int rc, std::string_view context) {
   if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) code = Code::kCorruption;
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) code = Code::kTransient;
   return Status(code, std::move(message));
+}
+
+// Makes the missing directories of path's parent (0700, key names are data too) and the
+// file itself (0600; SQLite gives its -wal and -shm files the same mode). An existing
+// file or directory keeps its mode. The error names the path and the cause.
+Status PrepareDatabaseFile(const std::string& path) {
+  if (path.empty() || path == ":memory:") return Status::Ok();
+  for (size_t slash = path.find('/', 1); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
+    const std::string dir = path.substr(0, slash);
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) continue;
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+      return IoError("cannot create the directory " + dir + " for the database " + path + ": " +
+                     std::strerror(errno));
+    }
+  }
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    const int err = errno;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return Status::Ok();  // SQLite says
+    return IoError("cannot open the database " + path + ": " + std::strerror(err));
+  }
+  ::close(fd);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -79,6 +111,7 @@ std::string SqliteStatement::Text(int column) const {
 
 Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path,
                                                  std::chrono::milliseconds busy_timeout) {
+  DTH_RETURN_IF_ERROR(PrepareDatabaseFile(path));
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,

@@ -56,7 +56,9 @@ class SqliteStatement {
 
 class SqliteDb {
  public:
-  // path: a file (created if missing) or ":memory:" (private to this connection).
+  // path: a file or ":memory:" (private to this connection). A missing file is created
+  // 0600 (its -wal and -shm files get the same mode), with its missing parent
+  // directories 0700; an error names the path and the cause.
   static Result<std::unique_ptr<SqliteDb>> Open(
       const std::string& path, std::chrono::milliseconds busy_timeout = std::chrono::seconds(30));
   ~SqliteDb();

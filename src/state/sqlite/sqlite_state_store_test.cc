@@ -125,5 +125,27 @@ TEST(ObjectStatusNames, RoundTrip) {
   EXPECT_FALSE(ParseObjectStatus("bogus").has_value());
 }
 
+TEST(SqliteStateStore, StateFilesArePrivate) {
+  // Key names are data too: the database, its -wal and -shm, and the task locks are
+  // 0600, the directories made for them 0700, whatever the umask lets others read.
+  namespace fs = std::filesystem;
+  const fs::path base = fs::path(TempDbPath()).parent_path();
+  const std::string path = (base / "made" / "state.db").string();
+  auto store = SqliteStateStore::Open(path, StateStoreOptions{});
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_TRUE((*store)->UpsertObject(ObjectRecord{"t", "secret/key/name", 1, "e",
+                                                  ObjectStatus::kDone, 1, "", 1, {}, {}}).ok());
+  auto lock = (*store)->LockTask("t", TaskLockMode::kExclusive);
+  ASSERT_TRUE(lock.ok()) << lock.status().ToString();
+  const fs::perms file = fs::perms::owner_read | fs::perms::owner_write;
+  for (const std::string& p : {path, path + "-wal", path + "-shm", path + ".locks/t.lock"}) {
+    SCOPED_TRACE(p);
+    ASSERT_TRUE(fs::exists(p));
+    EXPECT_EQ(fs::status(p).permissions(), file);
+  }
+  EXPECT_EQ(fs::status(base / "made").permissions(), fs::perms::owner_all);
+  EXPECT_EQ(fs::status(path + ".locks").permissions(), fs::perms::owner_all);
+}
+
 }  // namespace
 }  // namespace dth

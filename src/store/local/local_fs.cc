@@ -1,6 +1,7 @@
 #include "store/local/local_fs.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -158,11 +159,23 @@ Result<TempFile> TempFile::Create(int dir_fd, const std::string& dir_path) {
     t.path_ = dir_path + "/" + t.name_;
     int fd = ::openat(dir_fd, t.name_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                       0666);
-    if (fd >= 0) {
-      t.fd_ = UniqueFd(fd);
-      return t;
+    if (fd < 0) {
+      if (errno != EEXIST && errno != EINTR) return ErrnoStatus(errno, "create", t.path_);
+      continue;
     }
-    if (errno != EEXIST && errno != EINTR) return ErrnoStatus(errno, "create", t.path_);
+    UniqueFd file(fd);
+    // Lock it, then check that it is still ours: a cleaner (RemoveOrphanedTemp) may have
+    // locked it (it then removes it) or removed it in between. Without flock support
+    // (ENOLCK, EINVAL on some filesystems) go on unlocked: no cleaner can lock it either.
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0 && (errno == EWOULDBLOCK || errno == EINTR)) continue;
+    struct stat mine {}, named {};
+    if (::fstat(fd, &mine) != 0) return ErrnoStatus(errno, "stat", t.path_);
+    if (::fstatat(dir_fd, t.name_.c_str(), &named, AT_SYMLINK_NOFOLLOW) != 0 ||
+        named.st_ino != mine.st_ino || named.st_dev != mine.st_dev) {
+      continue;  // removed meanwhile
+    }
+    t.fd_ = std::move(file);
+    return t;
   }
   return IoError("cannot create a temporary file in " + dir_path);
 }
@@ -197,6 +210,30 @@ Status TempFile::Commit(const std::string& name, bool sync) {
   committed_ = true;
   if (sync) DTH_RETURN_IF_ERROR(FsyncFd(dir_.get(), path_.substr(0, path_.rfind('/'))));
   return Status::Ok();
+}
+
+bool RemoveOrphanedTemp(int dir_fd, const std::string& name, int64_t older_than_ns) {
+  struct stat before {};
+  if (::fstatat(dir_fd, name.c_str(), &before, AT_SYMLINK_NOFOLLOW) != 0 ||
+      !S_ISREG(before.st_mode) || MtimeNs(before) >= older_than_ns) {
+    return false;
+  }
+  // Write access: where flock is emulated with POSIX locks (NFS), an exclusive lock needs it.
+  int fd = ::openat(dir_fd, name.c_str(), O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return false;
+  UniqueFd file(fd);
+  struct stat locked {}, now {};
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0 || ::fstat(fd, &locked) != 0 ||
+      locked.st_ino != before.st_ino || locked.st_dev != before.st_dev ||
+      MtimeNs(locked) >= older_than_ns) {
+    return false;
+  }
+  // Still the file we locked under that name (not removed and re-created meanwhile)?
+  if (::fstatat(dir_fd, name.c_str(), &now, AT_SYMLINK_NOFOLLOW) != 0 ||
+      now.st_ino != locked.st_ino || now.st_dev != locked.st_dev) {
+    return false;
+  }
+  return ::unlinkat(dir_fd, name.c_str(), 0) == 0;
 }
 
 Status CopyRange(int in_fd, const std::string& in_path, uint64_t offset, uint64_t length,

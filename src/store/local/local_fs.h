@@ -76,6 +76,8 @@ int64_t MtimeNs(const struct stat& st);
 Status FsyncFd(int fd, const std::string& path);
 
 // A ".dth-tmp-<random>" file in a directory, unlinked on destruction unless committed.
+// Its writer holds an exclusive flock(2) on it from creation until destruction, so that
+// RemoveOrphanedTemp never takes the file of a live writer (in any process).
 class TempFile {
  public:
   // dir_path is for messages. Keeps its own dup of dir_fd.
@@ -99,6 +101,15 @@ class TempFile {
   std::string path_;
   bool committed_ = false;
 };
+
+// Removes the temp file `name` of dir_fd when it is orphaned: a regular file whose mtime
+// is before older_than_ns (ns since the epoch) and whose lock no writer holds (a crashed
+// or killed writer's lock went with its process). Takes the lock itself and checks that
+// the name still links to the file it locked before unlinking, so a writer creating or
+// holding a temp file at that moment is never disturbed. On a filesystem without flock
+// nothing is removed. Returns whether it removed the file; errors are not reported
+// (the next run tries again).
+bool RemoveOrphanedTemp(int dir_fd, const std::string& name, int64_t older_than_ns);
 
 // Copies length bytes of in_fd from offset to the current position of out, feeding md5
 // when non-null (then with pread/write; otherwise copy_file_range with a fallback).

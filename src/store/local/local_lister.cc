@@ -13,12 +13,13 @@
 namespace dth::local {
 
 LocalLister::LocalLister(UniqueFd root_fd, std::string root, ListOptions options, bool xattrs,
-                         std::shared_ptr<std::atomic<uint64_t>> skipped)
+                         std::shared_ptr<std::atomic<uint64_t>> skipped, int64_t tidy_before_ns)
     : root_fd_(std::move(root_fd)),
       root_(std::move(root)),
       options_(std::move(options)),
       xattrs_(xattrs),
-      skipped_(std::move(skipped)) {
+      skipped_(std::move(skipped)),
+      tidy_before_ns_(tidy_before_ns) {
   if (options_.page_size <= 0) options_.page_size = 1000;
 }
 
@@ -45,6 +46,10 @@ Status LocalLister::Push(UniqueFd fd, std::string prefix, std::string_view name_
   Frame frame;
   frame.entries.reserve(raw.size());
   for (auto& e : raw) {
+    if (tidy_before_ns_ > 0 && e.name.starts_with(kTempPrefix) &&
+        (e.type == DT_REG || e.type == DT_UNKNOWN)) {
+      (void)RemoveOrphanedTemp(fd.get(), e.name, tidy_before_ns_);
+    }
     if (IsReservedName(e.name, prefix.empty()) || !e.name.starts_with(name_filter)) continue;
     unsigned char type = e.type;
     if (type == DT_UNKNOWN) {

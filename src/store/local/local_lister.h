@@ -27,8 +27,10 @@ class LocalLister : public ObjectLister {
  public:
   // root_fd: the lister's own descriptor of the root (an invalid fd fails Next with
   // kIo). skipped is bumped per skipped entry. The lister may outlive its store.
+  // tidy_before_ns > 0: orphaned temp files in the directories walked whose mtime is
+  // before it are removed (RemoveOrphanedTemp, local_fs.h).
   LocalLister(UniqueFd root_fd, std::string root, ListOptions options, bool xattrs,
-              std::shared_ptr<std::atomic<uint64_t>> skipped);
+              std::shared_ptr<std::atomic<uint64_t>> skipped, int64_t tidy_before_ns = 0);
   Result<bool> Next(ListPage* page) override;
 
  private:
@@ -56,6 +58,7 @@ class LocalLister : public ObjectLister {
   ListOptions options_;
   bool xattrs_;
   std::shared_ptr<std::atomic<uint64_t>> skipped_;
+  int64_t tidy_before_ns_;
   bool started_ = false;
   std::vector<Frame> stack_;
   std::string skip_prefix_;  // the last common prefix rolled up; its keys are skipped

@@ -114,7 +114,8 @@ Result<std::string> LocalStore::CreateMultipartUpload(const std::string& key,
     return local::ErrnoStatus(errno, "mkdir", staging_path);
   }
   auto fill = [&]() -> Status {
-    int fd = ::openat(uploads.get(), staging.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = ::openat(uploads.get(), staging.c_str(),
+                      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) return local::ErrnoStatus(errno, "open", staging_path);
     local::UniqueFd dir(fd);
     for (const auto& [name, text] :

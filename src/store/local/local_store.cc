@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/xattr.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -66,16 +67,28 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Open(const std::string& root, bo
     return ErrnoStatus(err, "open local store root", abs);
   }
   UniqueFd root_fd(fd);
-  bool xattrs = ProbeXattrs(fd, abs);
-  return std::unique_ptr<LocalStore>(new LocalStore(abs, std::move(root_fd), options, xattrs));
+  // A source is never written to, not even by the probe.
+  bool xattrs = create ? ProbeXattrs(fd, abs) : local::XattrSupported(fd);
+  // Orphaned temp files are those more than a minute older than this store (clocks of a
+  // network filesystem's server may lag ours a little). The coarse clock is the one the
+  // kernel stamps files with: a file made after this moment is never older than it.
+  int64_t tidy_before_ns = 0;
+  if (create) {
+    struct timespec now {};
+    ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
+    tidy_before_ns = (static_cast<int64_t>(now.tv_sec) - 60) * 1000000000 + now.tv_nsec;
+  }
+  return std::unique_ptr<LocalStore>(
+      new LocalStore(abs, std::move(root_fd), options, xattrs, tidy_before_ns));
 }
 
 LocalStore::LocalStore(std::string root, UniqueFd root_fd, const LocalStoreOptions& options,
-                       bool xattrs)
+                       bool xattrs, int64_t tidy_before_ns)
     : root_(std::move(root)),
       root_fd_(std::move(root_fd)),
       options_(options),
       xattrs_(xattrs),
+      tidy_before_ns_(tidy_before_ns),
       skipped_(std::make_shared<std::atomic<uint64_t>>(0)) {
   features_.server_side_copy = true;
   features_.multipart = true;
@@ -126,7 +139,8 @@ ObjectHead LocalStore::MakeHead(const std::string& key, const OpenObject& obj) c
 
 std::unique_ptr<ObjectLister> LocalStore::List(const ListOptions& options) {
   UniqueFd fd(::fcntl(root_fd_.get(), F_DUPFD_CLOEXEC, 0));
-  return std::make_unique<local::LocalLister>(std::move(fd), root_, options, xattrs_, skipped_);
+  return std::make_unique<local::LocalLister>(std::move(fd), root_, options, xattrs_, skipped_,
+                                              tidy_before_ns_);
 }
 
 Result<ObjectHead> LocalStore::Head(const std::string& key) {
@@ -206,8 +220,36 @@ Result<std::string> LocalStore::WriteObject(const std::string& key, const MetaRe
   return etag;
 }
 
+Result<std::string> LocalStore::PutDirectoryMarker(const std::string& key, ByteSource& body,
+                                                   const PutOptions& options) {
+  std::vector<std::string> segs;
+  DTH_RETURN_IF_ERROR(local::SplitKey(std::string_view(key).substr(0, key.size() - 1), &segs));
+  if (body.size() != 0) {
+    return InvalidArgument("key " + local::EscapeKey(key) + " is a directory marker with " +
+                           std::to_string(body.size()) +
+                           " bytes: a local directory cannot hold data");
+  }
+  if (!options.tags.empty()) {
+    return InvalidArgument("directory marker " + local::EscapeKey(key) +
+                           " has tags: a local directory cannot keep them");
+  }
+  // Read the (empty) body to its end, so that a streamed source finishes its download.
+  DTH_RETURN_IF_ERROR(body.Rewind());
+  char byte = 0;
+  DTH_ASSIGN_OR_RETURN(size_t got, body.Read(&byte, 1));
+  if (got != 0) {
+    return Corruption("directory marker " + local::EscapeKey(key) +
+                      " yielded data, expected 0 bytes");
+  }
+  // Made when missing, fine when it exists; a file in the way is kPreconditionFailed.
+  DTH_RETURN_IF_ERROR(local::OpenDir(root_fd_.get(), root_, segs, segs.size(), true, options_.fsync)
+                          .status());
+  return HexEncode(Md5(""));
+}
+
 Result<std::string> LocalStore::Put(const std::string& key, ByteSource& body,
                                     const PutOptions& options) {
+  if (key.size() > 1 && key.back() == '/') return PutDirectoryMarker(key, body, options);
   DTH_RETURN_IF_ERROR(CheckPutOptions(key, options));
   MetaRecord base;
   base.storage_class = options.storage_class;

@@ -24,6 +24,20 @@
 //    namespace is exactly the real directories and regular files under the root.
 //    Listings skip symlinks and other special files (counted in skipped_entries()),
 //    reads treat them as missing, writes through or onto them fail kPermissionDenied.
+//  * Orphaned temp files (a writer killed or crashed mid-write) are removed by the next
+//    store opened for writing (Open with create: a destination) as its listings pass
+//    them. A temp file is orphaned when its mtime is more than a minute before that store
+//    was opened (it is older than the run) and no writer holds its lock: every writer holds an flock(2) on
+//    its temp file until it commits or gives up (local_fs.h), so a concurrent writer's
+//    file, in this process or another, is never taken, however long it stalls. Temp
+//    files in directories no listing passes stay until one does.
+//  * A store opened without create (a source) never writes: xattr support is then asked
+//    of the root directory instead of probed with a temp file, so a read-only source
+//    works and is never touched.
+//  * A directory marker (a key ending in '/', as S3 consoles make for folders) put with
+//    zero bytes becomes that directory (made if missing, fine if it exists); one with
+//    data, or with tags, fails kInvalidArgument: a directory holds neither. Listings do
+//    not show markers (only files), so a sync makes the directory again on each run.
 //  * Listings stream in S3 byte order (local_lister.h). Multipart uploads live in
 //    <root>/.dth/uploads/<id>/ (local_multipart.cc).
 //  * A key that needs a directory where a file is (put "a/b" while "a" is an object) or
@@ -54,7 +68,9 @@ struct LocalStoreOptions {
 
 class LocalStore : public ObjectStore {
  public:
-  // Opens root (a directory); with create, makes it (and its parents) when missing.
+  // Opens root (a directory). With create, the store is to be written (a destination):
+  // root (and its parents) is made when missing and orphaned temp files are tidied.
+  // Without create, opening writes nothing under root.
   static Result<std::unique_ptr<LocalStore>> Open(const std::string& root, bool create,
                                                   const LocalStoreOptions& options = {});
 
@@ -102,7 +118,10 @@ class LocalStore : public ObjectStore {
   };
 
   LocalStore(std::string root, local::UniqueFd root_fd, const LocalStoreOptions& options,
-             bool xattrs);
+             bool xattrs, int64_t tidy_before_ns);
+  // Put of a directory marker ("dir/"): makes the directory.
+  Result<std::string> PutDirectoryMarker(const std::string& key, ByteSource& body,
+                                         const PutOptions& options);
   Result<OpenObject> OpenObjectFile(const std::string& key);
   ObjectHead MakeHead(const std::string& key, const OpenObject& obj) const;
   // The object's ETag; computes the MD5 of the file when the record does not know it.
@@ -135,6 +154,7 @@ class LocalStore : public ObjectStore {
   local::UniqueFd root_fd_;
   LocalStoreOptions options_;
   bool xattrs_;
+  int64_t tidy_before_ns_;  // listings remove orphaned temp files older than this; 0 = never
   StoreFeatures features_;
   std::shared_ptr<std::atomic<uint64_t>> skipped_;
 };

@@ -193,6 +193,42 @@ TEST(LocalStoreOpen, ErrorsAndCreate) {
   EXPECT_FALSE(AnyTempFile(dir)) << "the xattr probe cleans up";
 }
 
+TEST(LocalStoreMarkers, AZeroByteDirectoryMarkerBecomesADirectory) {
+  std::string root;
+  auto store = OpenTemp(&root);
+  ASSERT_TRUE(store);
+  auto made = PutString(*store, "photos/", "");
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  EXPECT_EQ(*made, HexEncode(Md5("")));
+  EXPECT_TRUE(std::filesystem::is_directory(root + "/photos"));
+  ASSERT_TRUE(PutString(*store, "a/b/c/", "").ok()) << "parents are made too";
+  EXPECT_TRUE(std::filesystem::is_directory(root + "/a/b/c"));
+  ASSERT_TRUE(PutString(*store, "photos/x.jpg", "jpeg").ok());
+  EXPECT_TRUE(PutString(*store, "photos/", "").ok()) << "an existing directory is fine";
+  EXPECT_EQ(*GetString(*store, "photos/x.jpg"), "jpeg");
+
+  auto with_data = PutString(*store, "notes/", "text");
+  ASSERT_FALSE(with_data.ok());
+  EXPECT_EQ(with_data.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(with_data.status().message().find("directory marker with 4 bytes"), std::string::npos)
+      << with_data.status().message();
+  EXPECT_FALSE(std::filesystem::exists(root + "/notes"));
+  PutOptions tagged;
+  tagged.tags = {{"k", "v"}};
+  EXPECT_EQ(PutString(*store, "tagged/", "", tagged).status().code(), Code::kInvalidArgument);
+  ASSERT_TRUE(PutString(*store, "file", "x").ok());
+  EXPECT_EQ(PutString(*store, "file/", "").status().code(), Code::kPreconditionFailed)
+      << "a file in the way is a conflict";
+  EXPECT_EQ(PutString(*store, "a//", "").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(PutString(*store, ".dth/", "").status().code(), Code::kInvalidArgument);
+
+  auto listed = ListAll(*store, {});
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 2u) << "markers are not listed";
+  EXPECT_EQ((*listed)[0].key, "file");
+  EXPECT_EQ((*listed)[1].key, "photos/x.jpg");
+}
+
 TEST(LocalStoreMultipart, PartsReplaceAndUploadsStayHidden) {
   std::string root;
   auto store = OpenTemp(&root);

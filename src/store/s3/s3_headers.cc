@@ -52,9 +52,8 @@ Result<ObjectHead> HeadFromHeaders(const std::string& key, const HttpHeaders& he
   for (const auto& [name, value] : headers) {
     std::string n = Lower(name);
     if (n == "content-length") {
-      char* end = nullptr;
-      head.info.size = std::strtoull(value.c_str(), &end, 10);
-      if (value.empty() || *end != '\0') return Corruption("bad Content-Length in reply: " + value);
+      if (!ParseDecimal(value, &head.info.size))
+        return Corruption("bad Content-Length in reply: " + value);
     } else if (n == "etag") {
       head.info.etag = StripQuotes(value);
     } else if (n == "last-modified") {

@@ -44,9 +44,7 @@ class WindowSink : public ByteSink {
 bool TotalFromContentRange(const std::string& value, uint64_t* total) {
   auto slash = value.rfind('/');
   if (slash == std::string::npos || value.compare(slash + 1, std::string::npos, "*") == 0) return false;
-  char* end = nullptr;
-  *total = std::strtoull(value.c_str() + slash + 1, &end, 10);
-  return end != nullptr && *end == '\0';
+  return ParseDecimal(std::string_view(value).substr(slash + 1), total);
 }
 
 }  // namespace

@@ -4,6 +4,9 @@
 
 #include <chrono>
 
+#include "http/http_types.h"
+#include "store/s3/s3_store.h"
+
 namespace dth::s3 {
 namespace {
 
@@ -78,6 +81,29 @@ TEST(ParseListObjectsV2Test, SizesAreDecimalDigitsOnly) {
       "<ListBucketResult><Contents><Key>k</Key><Size>18446744073709551615</Size></Contents></ListBucketResult>");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->objects.at(0).size, 18446744073709551615u);
+}
+
+// The same rule for a HEAD's Content-Length (strtoull took "-1" there too).
+TEST(HeadFromHeadersTest, ContentLengthIsDecimalDigitsOnly) {
+  for (const char* size : {"-1", " 5", "+5", "18446744073709551616", "0x10", "5 ", ""}) {
+    auto head = HeadFromHeaders("k", {{"Content-Length", size}});
+    ASSERT_FALSE(head.ok()) << size;
+    EXPECT_EQ(head.status().code(), Code::kCorruption) << size;
+  }
+  auto head = HeadFromHeaders("k", {{"Content-Length", "18446744073709551615"}});
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->info.size, 18446744073709551615u);
+}
+
+TEST(ParseRetryAfterTest, HugeDelaysAreClampedNotOverflowed) {
+  const auto now = std::chrono::system_clock::now();
+  EXPECT_EQ(ParseRetryAfter("7", now), milliseconds(7000));
+  for (const char* huge : {"10000000000000000", "9223372036854775807", "99999999999999999999"}) {
+    auto delay = ParseRetryAfter(huge, now);
+    ASSERT_TRUE(delay.has_value()) << huge;
+    EXPECT_GT(*delay, hours(24 * 365 * 1000)) << huge;
+  }
+  EXPECT_FALSE(ParseRetryAfter("-1", now).has_value());
 }
 
 TEST(ParseListPartsTest, PartNumbersMustFitAndBePositive) {

@@ -4,6 +4,8 @@
 #include "control/store/sqlite/sqlite_control_store.h"
 
 #include <gtest/gtest.h>
+
+#include <fstream>
 #include <unistd.h>
 
 #include <algorithm>
@@ -120,9 +122,15 @@ TEST(SqliteControlStore, NewerSchemaVersionIsAClearError) {
 }
 
 TEST(SqliteControlStore, AnUnusablePathIsAnErrorNotACrash) {
-  auto store = SqliteControlStore::Open("/nonexistent-dir/deeper/control.db");
+  // Missing directories are made; below a regular file none can be.
+  const std::string plain = TempDbPath() + ".plain";
+  { std::ofstream(plain) << "x"; }
+  const std::string path = plain + "/deeper/control.db";
+  auto store = SqliteControlStore::Open(path);
   ASSERT_FALSE(store.ok());
-  EXPECT_NE(store.status().message().find("/nonexistent-dir/deeper/control.db"), std::string::npos);
+  EXPECT_NE(store.status().message().find(path), std::string::npos) << store.status().ToString();
+  EXPECT_NE(store.status().message().find("Not a directory"), std::string::npos);
+  RemoveDbDir(plain);
 }
 
 // Hands out scripted task ids, so CreateTask meets ids already taken.
