@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, builds (warnings are errors), runs the unit
-# tests in a normal and an ASan+UBSan build, then starts Ceph RGW and s3rver on
-# 127.0.0.1, and two docker registries (basic and token auth), and runs the integration
-# tests (store conformance, faults, CLI, image replication) against them in both builds
-# (the sanitize build's tests spawn the sanitize build's dth). Prints each stage's time.
+# tests in a normal and an ASan+UBSan build (and the console's Vitest tests), each fuzz
+# target for 10 s, then starts Ceph RGW, s3rver and two docker registries (basic and
+# token auth) on 127.0.0.1 and runs the integration tests (store conformance, faults,
+# CLI, image replication, the hub over HTTP) in both builds (the sanitize build's tests
+# spawn the sanitize build's dth), and the console in Chromium. Prints each stage's time.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -38,6 +39,10 @@ if [ -x console/node_modules/.bin/vitest ]; then
 fi
 stage "unit tests (ASan + UBSan)"
 env "${SANITIZER_ENV[@]}" ctest --test-dir build/sanitize -L unit --output-on-failure -j2
+# Every parser of untrusted input under libFuzzer (clang, ASan+UBSan) for a few seconds
+# from its committed seeds; a crash, leak or hang fails the run (fuzz/README.md).
+stage "fuzz (each target 10 s)"
+"$ROOT/scripts/fuzz.sh" 10
 
 SERVERS=$(mktemp -d /tmp/dth-servers.XXXXXX)
 cleanup() {
