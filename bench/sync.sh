@@ -11,6 +11,19 @@
 #   (d) SERVER_SIDE_COUNT objects (default 1000) of 4 KiB, bucket to bucket server-side
 #       (one endpoint and one set of keys: dth sync, rclone sync with one remote, aws s3
 #       sync), to count the requests each tool sends per object
+#   (e) a realistic mix, bucket to bucket through the client: MIXED_COUNT objects (default
+#       300) with log-normal sizes (median 256 KiB, sigma 2.6, clipped to 1 KiB..128 MiB,
+#       seed 13: ~1.2 GiB, ~2/3 of the bytes in 1-64 MiB objects, 3 objects above 64 MiB,
+#       2/3 of the objects below 1 MiB)
+#   (f) the BIG_MIB object of (a), bucket to a local directory
+#   (g) the objects of (e), a local directory to a bucket
+# In (e)-(g) dth runs with its defaults (16 workers, 64 MiB multipart threshold, 16 MiB
+# parts, 4 parts in flight), rclone with --transfers 16 and its defaults ("rclone") and
+# with dth's sizes ("rclone-like": --s3-upload-cutoff 64M --s3-chunk-size 16M
+# --s3-upload-concurrency 4; for (f) --multi-thread-streams 1, as dth reads one stream),
+# and the server's floor: (e) the same copy server-side (dth sync on one endpoint:
+# CopyObject, no bytes through the client), (f) a single-stream curl GET of a presigned
+# URL into a file; (g) has none (no single-stream uploader that signs is at hand).
 # Each case starts with a warm-up round of the compared tools, not counted (WARMUP=0 skips it).
 # Every copy goes to a fresh destination bucket, once the machine is idle. Prints the
 # median (and min-max) wall time, CPU time (user+sys), peak RSS, objects/s, the server's
@@ -26,7 +39,8 @@ BIG_MIB=${BIG_MIB:-1024}
 SMALL_COUNT=${SMALL_COUNT:-2000}
 RERUN_COUNT=${RERUN_COUNT:-10000}
 SERVER_SIDE_COUNT=${SERVER_SIDE_COUNT:-1000}
-CASES=${CASES:-"a b c d"}
+MIXED_COUNT=${MIXED_COUNT:-300}
+CASES=${CASES:-"a b c d e f g"}
 DTH="$ROOT/build/release/dth"
 
 # shellcheck source=bench/lib.sh
@@ -34,8 +48,9 @@ DTH="$ROOT/build/release/dth"
 # shellcheck source=bench/rgw.sh
 . "$ROOT/bench/rgw.sh"
 # Case (a) writes BIG_MIB per run (a warm-up round, RUNS rounds of three tools, RUNS aws
-# runs, the source): the OSD holds it all, with room to spare.
-bench_s3_begin $(( (4 + 4 * RUNS) * BIG_MIB * 3 / 2 / 1024 + 10 ))
+# runs, the source), (e) and (g) ~1.2 GiB per 300 objects and run (up to four tools per
+# round): the OSD holds it all, with room to spare.
+bench_s3_begin $(( (4 + 4 * RUNS) * BIG_MIB * 3 / 2 / 1024 + (9 + 7 * RUNS) * MIXED_COUNT / 150 + 10 ))
 
 mb() { "${AWS[@]}" s3 mb "s3://$1" >/dev/null; }
 # A fresh destination bucket name for one measured run.
@@ -56,11 +71,38 @@ populate() {  # BUCKET COUNT SIZE_BYTES
   rm -rf "$dir"
 }
 SRC_BIG=bench-$RUN_ID-big SRC_SMALL=bench-$RUN_ID-small SRC_MANY=bench-$RUN_ID-many SRC_SS=bench-$RUN_ID-ss
+SRC_MIXED=bench-$RUN_ID-mixed
+# The mixed objects of (e) and (g), written once under WORK/mixed (see the header).
+make_mixed() {
+  [ -d "$WORK/mixed" ] && return 0
+  python3 - "$WORK/mixed" "$MIXED_COUNT" <<'PY'
+import math, os, random, sys
+root, count = sys.argv[1], int(sys.argv[2])
+r = random.Random(13)
+for i in range(count):
+    size = max(1024, min(int(math.exp(r.gauss(math.log(256 * 1024), 2.6))), 128 << 20))
+    d = os.path.join(root, "d%d" % (i % 10))
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "obj-%03d" % i), "wb") as f:
+        f.write(os.urandom(size))
+PY
+}
+BIG_POPULATED=
+populate_big() {
+  [ -n "$BIG_POPULATED" ] && return 0
+  mb "$SRC_BIG"; head -c $((BIG_MIB << 20)) /dev/urandom >"$WORK/big.bin"
+  "$DTH" --endpoint "$RGW_ENDPOINT" -q cp "$WORK/big.bin" "s3://$SRC_BIG/big.bin"; rm "$WORK/big.bin"
+  BIG_POPULATED=1
+}
+# A fresh local directory for one download run (the last one's is removed first).
+fresh_dir() { rm -rf "$WORK/dl"; mkdir -p "$WORK/dl/$1"; echo "$WORK/dl/$1"; }
 # populate_case CASE: the case's source (and for (c) each tool's synced destination).
 populate_case() {
   case $1 in
-    a) mb "$SRC_BIG"; head -c $((BIG_MIB << 20)) /dev/urandom >"$WORK/big.bin"
-       "$DTH" --endpoint "$RGW_ENDPOINT" -q cp "$WORK/big.bin" "s3://$SRC_BIG/big.bin"; rm "$WORK/big.bin" ;;
+    a|f) populate_big ;;
+    e) make_mixed; mb "$SRC_MIXED"
+       "$DTH" --endpoint "$RGW_ENDPOINT" -q sync "$WORK/mixed" "s3://$SRC_MIXED/" --workers 16 ;;
+    g) make_mixed ;;
     b) populate "$SRC_SMALL" "$SMALL_COUNT" 16384 ;;
     c) populate "$SRC_MANY" "$RERUN_COUNT" 100
        # Each tool's destination, synced once by that tool before the re-runs.
@@ -74,6 +116,8 @@ populate_case() {
 }
 
 DTH_SYNC=("$DTH" --endpoint "$RGW_ENDPOINT" "${DTH_LOG:--q}" sync --dst-endpoint "$ALT_ENDPOINT")
+# rclone with dth's default sizes: single PUT up to 64 MiB, 16 MiB parts, 4 parts in flight.
+RCLONE_LIKE=(--s3-upload-cutoff 64M --s3-chunk-size 16M --s3-upload-concurrency 4)
 # run_one CASE TOOL: one measured run.
 run_one() {
   case "$1/$2" in
@@ -99,6 +143,25 @@ run_one() {
       "A:$SRC_SS" "A:$(fresh d)" ;;
     d/aws) bench_measure "d-server-side/aws" "$SERVER_SIDE_COUNT" "${AWS[@]}" s3 sync --quiet \
       "s3://$SRC_SS/" "s3://$(fresh d)/" ;;
+    e/dth) bench_measure "e-mixed/dth" "$MIXED_COUNT" "${DTH_SYNC[@]}" "s3://$SRC_MIXED/" "s3://$(fresh e)/" ;;
+    e/rclone) bench_measure "e-mixed/rclone" "$MIXED_COUNT" rclone sync --checksum --transfers 16 \
+      "A:$SRC_MIXED" "B:$(fresh e)" ;;
+    e/rclone-like) bench_measure "e-mixed/rclone-like" "$MIXED_COUNT" rclone sync --checksum --transfers 16 \
+      "${RCLONE_LIKE[@]}" "A:$SRC_MIXED" "B:$(fresh e)" ;;
+    e/floor) bench_measure "e-mixed/floor(server-side)" "$MIXED_COUNT" "$DTH" --endpoint "$RGW_ENDPOINT" \
+      "${DTH_LOG:--q}" sync "s3://$SRC_MIXED/" "s3://$(fresh e)/" ;;
+    f/dth) bench_measure "f-download/dth" 1 "$DTH" --endpoint "$RGW_ENDPOINT" "${DTH_LOG:--q}" sync \
+      "s3://$SRC_BIG/" "$(fresh_dir f)" ;;
+    f/rclone) bench_measure "f-download/rclone" 1 rclone copy --checksum --transfers 16 "A:$SRC_BIG" "$(fresh_dir f)" ;;
+    f/rclone-like) bench_measure "f-download/rclone-like" 1 rclone copy --checksum --transfers 16 \
+      --multi-thread-streams 1 "A:$SRC_BIG" "$(fresh_dir f)" ;;
+    f/floor) bench_measure "f-download/floor(curl)" 1 curl -sSf -o "$(fresh_dir f)/big.bin" \
+      "$("${AWS[@]}" s3 presign "s3://$SRC_BIG/big.bin")" ;;
+    g/dth) bench_measure "g-upload/dth" "$MIXED_COUNT" "$DTH" --endpoint "$RGW_ENDPOINT" "${DTH_LOG:--q}" sync \
+      "$WORK/mixed" "s3://$(fresh g)/" ;;
+    g/rclone) bench_measure "g-upload/rclone" "$MIXED_COUNT" rclone copy --transfers 16 "$WORK/mixed" "A:$(fresh g)" ;;
+    g/rclone-like) bench_measure "g-upload/rclone-like" "$MIXED_COUNT" rclone copy --transfers 16 \
+      "${RCLONE_LIKE[@]}" "$WORK/mixed" "A:$(fresh g)" ;;
   esac
 }
 # One case at a time, each populated just before its runs: a case's runs are not slowed by
@@ -111,6 +174,10 @@ for c in $CASES; do
   populate_case "$c"
   if [ "$c" = d ]; then
     bench_rounds d dth rclone aws
+  elif [ "$c" = e ] || [ "$c" = f ]; then
+    bench_rounds "$c" dth rclone rclone-like floor
+  elif [ "$c" = g ]; then
+    bench_rounds g dth rclone rclone-like
   else
     bench_rounds "$c" dth rclone rclone-checksum
     for _ in $(seq "$RUNS"); do run_one "$c" aws; done

@@ -1,5 +1,6 @@
 // dth: the Data Transfer Hub command line.
 #include <curl/curl.h>
+#include <malloc.h>
 #include <openssl/opensslv.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -21,6 +22,12 @@ void AddVersionCommand(CLI::App& app, int& exit_code) {
 }  // namespace dth::cli
 
 int main(int argc, char** argv) {
+  // Object buffers of 1 MiB and more always get their own mapping, returned to the kernel
+  // when freed. By default glibc raises this threshold to the largest block freed (up to
+  // 32 MiB), after which such buffers come from per-thread arenas that keep their memory:
+  // an upload of 1-64 MiB files peaked at 330 MiB resident under a 64 MiB --memory, 126
+  // MiB with the threshold fixed.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
   using namespace dth::cli;
   CLI::App app{"dth — Data Transfer Hub: replicate objects between S3-compatible stores and local directories, and container images between registries"};
   app.name("dth");

@@ -1,5 +1,6 @@
 // `dth sync SRC DST`: finder and workers in one process on the embedded SQLite store.
 // `dth finder` and `dth worker`: the same engine as separate processes sharing a store.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -51,13 +52,22 @@ bool ShowProgress(const GlobalOptions& g, const SyncArgs& args) {
   return !g.quiet && !args.json && isatty(STDERR_FILENO);
 }
 
+// The process's peak resident set so far (0 if unknown).
+uint64_t PeakRssBytes() {
+  rusage usage{};
+  if (::getrusage(RUSAGE_SELF, &usage) != 0 || usage.ru_maxrss <= 0) return 0;
+  return static_cast<uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
+}
+
 int Finish(const OpenedTask& task, const SyncArgs& args, const GlobalOptions& g,
            SyncReport report) {
   report.retried_requests = s3::S3Client::Retries().Counts();
+  const uint64_t peak = PeakRssBytes();
   if (args.json) {
-    std::printf("%s\n", ReportJson(task.spec.task_id, report, false).c_str());
+    std::printf("%s\n", ReportJson(task.spec.task_id, report, false, peak).c_str());
   } else if (!g.quiet || !report.ok()) {
     PrintReport(stdout, task.spec.task_id, report);
+    if (peak > 0) std::printf("peak memory: %.1f MiB resident\n", static_cast<double>(peak) / (1 << 20));
   }
   if (report.interrupted) return kInterruptedExit;
   return report.ok() ? 0 : 1;

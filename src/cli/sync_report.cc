@@ -134,7 +134,8 @@ const char* DeletePhaseName(DeletePhase phase) {
   return "?";
 }
 
-std::string ReportJson(const std::string& task_id, const SyncReport& report, bool dry_run) {
+std::string ReportJson(const std::string& task_id, const SyncReport& report, bool dry_run,
+                       uint64_t peak_rss_bytes) {
   nlohmann::json j;
   j["task_id"] = task_id;
   j["dry_run"] = dry_run;
@@ -168,6 +169,7 @@ std::string ReportJson(const std::string& task_id, const SyncReport& report, boo
                        {"max_deletes", report.max_deletes}};
   j["interrupted"] = report.interrupted;
   j["elapsed_seconds"] = std::chrono::duration<double>(report.elapsed).count();
+  if (peak_rss_bytes > 0) j["peak_rss_bytes"] = peak_rss_bytes;
   nlohmann::json failures = nlohmann::json::array();
   for (const SyncFailure& f : report.failures) {
     failures.push_back({{"key", f.key}, {"error", f.error}, {"attempts", f.attempts}});

@@ -24,7 +24,9 @@ void PrintDecision(std::FILE* out, const Decision& d);
 void PrintPlan(std::FILE* out, const FinderTotals& plan, bool dry_run,
                uint64_t max_deletes = UINT64_MAX);
 void PrintReport(std::FILE* out, const std::string& task_id, const SyncReport& report);
-std::string ReportJson(const std::string& task_id, const SyncReport& report, bool dry_run);
+// peak_rss_bytes > 0 adds "peak_rss_bytes" (the process's peak resident set so far).
+std::string ReportJson(const std::string& task_id, const SyncReport& report, bool dry_run,
+                       uint64_t peak_rss_bytes = 0);
 // One line on why the delete phase did not run ("" when it ran).
 std::string DeletePhaseNote(const SyncReport& report);
 const char* DeletePhaseName(DeletePhase phase);  // "ran", "refused", "skipped", ...

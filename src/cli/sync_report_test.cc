@@ -43,5 +43,12 @@ TEST(SyncReportTest, JsonCarriesRetriedRequestsByWhy) {
   EXPECT_EQ(j["retried_requests"]["network"], 4);
 }
 
+TEST(SyncReportTest, JsonCarriesThePeakResidentSetWhenKnown) {
+  SyncReport report;
+  EXPECT_FALSE(nlohmann::json::parse(ReportJson("t", report, false)).contains("peak_rss_bytes"));
+  auto j = nlohmann::json::parse(ReportJson("t", report, false, 70ull << 20));
+  EXPECT_EQ(j["peak_rss_bytes"], 70ull << 20);
+}
+
 }  // namespace
 }  // namespace dth::cli

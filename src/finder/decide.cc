@@ -41,15 +41,6 @@ std::string SourceVersion(const ObjectInfo& source) {
   return "mtime:" + std::to_string(ms.count());
 }
 
-bool IsPlainMd5Etag(const std::string& etag) {
-  if (etag.size() != 32) return false;
-  for (char c : etag) {
-    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    if (!hex) return false;
-  }
-  return true;
-}
-
 namespace {
 
 bool EqualsIgnoreCase(const std::string& a, const std::string& b) {

@@ -77,9 +77,6 @@ struct Decision {
 // "mtime:<ms since the epoch>". "" when neither is known.
 std::string SourceVersion(const ObjectInfo& source);
 
-// True for a 32-hex-digit ETag (a single-part, unencrypted object's MD5).
-bool IsPlainMd5Etag(const std::string& etag);
-
 Decision Decide(const JoinedPair& pair, const DecideOptions& options);
 
 }  // namespace dth

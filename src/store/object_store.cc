@@ -29,6 +29,28 @@ Result<ServerSideEncryption> ParseServerSideEncryption(const std::string& text) 
   return InvalidArgument("--sse must be AES256 or aws:kms, not '" + text + "'");
 }
 
+bool IsPlainMd5Etag(std::string_view etag) {
+  if (etag.size() != 32) return false;
+  for (char c : etag) {
+    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!hex) return false;
+  }
+  return true;
+}
+
+bool EtagIsContentMd5(const StoreFeatures& features, const ObjectHead& head) {
+  return features.etag_is_md5 && head.sse != ServerSideEncryption::kKms &&
+         IsPlainMd5Etag(head.info.etag);
+}
+
+bool SameHexDigest(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  for (size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
 bool IsCleanRelativePath(std::string_view key) {
   size_t start = 0;
   for (;;) {

@@ -73,6 +73,11 @@ struct PutOptions {
   ServerSideEncryption sse = ServerSideEncryption::kNone;
   std::string sse_kms_key_id;
   Tags tags;
+  // The body's MD5 (hex) when it is known before the body is read: a source's plain-MD5
+  // ETag. The destination verifies the bytes against it (S3: Content-MD5, BadDigest on a
+  // mismatch; local and memory stores compare as they write) and keeps nothing that
+  // differs (kCorruption). With it, Put also takes a body it can read only once.
+  std::string content_md5;
 };
 
 struct ByteRange {
@@ -219,6 +224,16 @@ class ObjectStore {
 
 // "" -> kNone, "AES256", "aws:kms"; anything else is InvalidArgument naming --sse.
 Result<ServerSideEncryption> ParseServerSideEncryption(const std::string& text);
+
+// True when etag looks like a plain MD5 (32 hex digits): a single-part upload. Whether it
+// is the MD5 of the bytes also depends on the store (StoreFeatures::etag_is_md5) and on
+// the object's encryption (SSE-KMS ETags are not): see EtagIsContentMd5.
+bool IsPlainMd5Etag(std::string_view etag);
+// True when head's ETag is the MD5 of its bytes, as far as the store and the object's
+// encryption tell.
+bool EtagIsContentMd5(const StoreFeatures& features, const ObjectHead& head);
+// Whether two hex digests are the same, whatever the case of their letters.
+bool SameHexDigest(std::string_view a, std::string_view b);
 
 // True when key is a clean relative path: no empty segments ("a//b", "dir/", "/a"), no
 // "." or ".." segments. Stores without Features().arbitrary_keys hold only such keys.

@@ -87,7 +87,10 @@ Status JobRunner::RunObject(const SyncJob& job, int attempt) {
   const std::string src_key = SourceKey(job.key);
   const std::string dst_key = DestinationKey(job.key);
   const StoreFeatures& f = stores_.destination.Features();
-  if (job.size >= options_.giant_threshold && f.multipart) {
+  // A giant object's parts become jobs any worker of a cluster can take; a destination
+  // written as one stream (a local directory) gets it in one job instead, as one download
+  // rather than part files joined at the end.
+  if (job.size >= options_.giant_threshold && f.multipart && !f.streaming_put) {
     DTH_ASSIGN_OR_RETURN(ObjectHead head, stores_.source.Head(src_key));
     if (head.info.size >= options_.giant_threshold) return StartGiant(job, head, attempt);
   }

@@ -127,6 +127,20 @@ TEST_F(SyncEngineTest, CorruptedBytesAreRetriedNotDropped) {
   ExpectIdentical();
 }
 
+TEST_F(SyncEngineTest, AGiantObjectBoundForAStreamingDestinationIsOneStream) {
+  MemoryStore directory("dir");  // streaming_put, as a local directory
+  ASSERT_TRUE(directory.Features().streaming_put);
+  Put(src_, "giant", Bytes(45000, 'c'));
+  SyncEngine engine(SyncStores{src_, directory, *queue_, *state_}, options_);
+  auto report = engine.Sync();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->copied_objects, 1u);
+  EXPECT_EQ(report->parts_sent, 0u);
+  EXPECT_EQ(directory.Calls("CreateMultipartUpload"), 0);
+  EXPECT_EQ(directory.Calls("Put"), 1);
+  EXPECT_EQ(*GetString(directory, "giant"), Bytes(45000, 'c'));
+}
+
 TEST_F(SyncEngineTest, AFailedGiantObjectLeavesNoUploadBehind) {
   Put(src_, "giant", Bytes(45000, 'g'));
   dst_.FailNext("UploadPart", Status(Code::kPermissionDenied, "denied"), 1000);

@@ -29,7 +29,7 @@ struct SyncOptions {
   // shares one object; the worker that records the last part completes it.
   uint64_t giant_threshold = 1ull << 30;
   // Bytes of object data held in memory at once across the workers.
-  uint64_t memory_budget = 1ull << 30;
+  uint64_t memory_budget = 64ull << 20;
   // Multipart threshold and part size, part concurrency within one object, metadata,
   // tags, storage class, ACL, SSE and server-side copy. budget and journal are the
   // engine's.

@@ -38,7 +38,7 @@ struct SyncTaskSpec {
   uint64_t part_size_mib = 16;
   uint64_t giant_threshold_mib = 1024;
   int part_concurrency = 4;
-  uint64_t memory_mib = 1024;
+  uint64_t memory_mib = 64;
   int retry_delay_seconds = 1;
   int lease_seconds = 60;
   // How objects are written.

@@ -41,6 +41,9 @@ struct FaultAction {
                        // upstream answer with status, headers and body
     kCloseMidBody,     // forward (without an upstream: status, headers, body) but
                        // send only the first half of the body bytes, then close
+    kCorruptBody,      // forward, and flip every bit of the middle byte of the answer's
+                       // body (Content-Length bodies; others relay unchanged): the
+                       // bytes a client gets differ from what the server's headers say
   } kind = kRespond;
   int status = 200;
   // Sent as given. Content-Length is added unless present (so a HEAD answer can carry

@@ -269,6 +269,28 @@ TEST(FaultServerTest, CloseMidBodyThroughProxyIsTransient) {
   EXPECT_EQ(whole->body.size(), size_t{1} << 20);
 }
 
+TEST(FaultServerTest, CorruptBodyFlipsTheMiddleByteOnce) {
+  auto upstream = StartServer();
+  ASSERT_NE(upstream, nullptr);
+  const std::string body = Pattern(1 << 20);
+  upstream->AddRule(Answer("GET", "/obj", 200, body, -1));
+  auto proxy = StartServer(upstream->endpoint());
+  ASSERT_NE(proxy, nullptr);
+  proxy->AddRule(Fault("GET", "/obj", FaultAction::kCorruptBody));
+  HttpClient client;
+  auto bad = Send(client, "GET", proxy->endpoint() + "/obj");
+  ASSERT_TRUE(bad.ok()) << bad.status().ToString();
+  ASSERT_EQ(bad->body.size(), body.size());
+  EXPECT_NE(bad->body, body);
+  size_t diff = 0;
+  for (size_t i = 0; i < body.size(); ++i) diff += bad->body[i] != body[i];
+  EXPECT_EQ(diff, 1u);
+  EXPECT_NE(bad->body[body.size() / 2], body[body.size() / 2]);
+  auto good = Send(client, "GET", proxy->endpoint() + "/obj");  // the rule was used up
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+  EXPECT_EQ(good->body, body);
+}
+
 TEST(FaultServerTest, CloseMidBodyOfChunkedUpstreamIsTransient) {
   auto upstream = StartServer();
   ASSERT_NE(upstream, nullptr);

@@ -36,7 +36,7 @@ class Session {
   bool HandleOne();
   bool Forward(const MessageHead& req, const Framing& framing, RecordedRequest rec,
                const std::optional<FaultAction>& action);
-  bool Relay(const std::string& method, bool cut);
+  bool Relay(const std::string& method, bool cut, bool corrupt = false);
   bool Respond(const std::string& method, int status, const HttpHeaders& headers,
                std::string_view body, bool cut);
   bool EnsureUpstream();
@@ -76,7 +76,8 @@ bool Session::HandleOne() {
   RecordedRequest rec{req.method, req.target, req.headers, "", 0};
 
   bool forward = server_.has_upstream() && (!action || action->kind == FaultAction::kDelay ||
-                                            action->kind == FaultAction::kCloseMidBody);
+                                            action->kind == FaultAction::kCloseMidBody ||
+                                            action->kind == FaultAction::kCorruptBody);
   if (forward) return Forward(req, *framing, std::move(rec), action) && keep_alive;
 
   if (ReadBody(client_, *framing, nullptr, Recorder(rec)) != BodyResult::kOk) return false;
@@ -93,6 +94,7 @@ bool Session::HandleOne() {
       return false;
     case FaultAction::kRespond:
     case FaultAction::kDelay:
+    case FaultAction::kCorruptBody:
       break;
   }
   return Respond(req.method, action->status, action->headers, action->body, false) && keep_alive;
@@ -112,10 +114,11 @@ bool Session::Forward(const MessageHead& req, const Framing& framing, RecordedRe
     CloseUpstream();
     return Respond(req.method, 502, {}, "FaultServer: upstream unreachable\n", false);
   }
-  return Relay(req.method, action && action->kind == FaultAction::kCloseMidBody);
+  return Relay(req.method, action && action->kind == FaultAction::kCloseMidBody,
+               action && action->kind == FaultAction::kCorruptBody);
 }
 
-bool Session::Relay(const std::string& method, bool cut) {
+bool Session::Relay(const std::string& method, bool cut, bool corrupt) {
   MessageHead resp;
   for (int i = 0; resp.status < 200; ++i) {  // skips 1xx (our own 100 already went out)
     std::string raw;
@@ -153,8 +156,12 @@ bool Session::Relay(const std::string& method, bool cut) {
     return false;
   }
 
-  // Byte-for-byte; when cutting, stop after half of the Content-Length.
+  // Byte-for-byte; when cutting, stop after half of the Content-Length; when corrupting,
+  // flip the middle byte of a Content-Length body (its wire bytes are its payload).
   uint64_t limit = cut ? framing->length / 2 : UINT64_MAX;
+  uint64_t flip = corrupt && framing->kind == Framing::kLength && framing->length > 0
+                      ? framing->length / 2
+                      : UINT64_MAX;
   uint64_t sent = 0;
   if (!WriteAll(client_fd_, resp.raw)) {
     CloseUpstream();
@@ -165,6 +172,12 @@ bool Session::Relay(const std::string& method, bool cut) {
     Piece to_client = [&](std::string_view wire) {
       std::string_view part =
           wire.substr(0, static_cast<size_t>(std::min<uint64_t>(wire.size(), limit - sent)));
+      std::string flipped;
+      if (flip >= sent && flip < sent + part.size()) {
+        flipped.assign(part);
+        flipped[static_cast<size_t>(flip - sent)] = static_cast<char>(~flipped[static_cast<size_t>(flip - sent)]);
+        part = flipped;
+      }
       if (!WriteAll(client_fd_, part)) return false;
       sent += part.size();
       return sent < limit;

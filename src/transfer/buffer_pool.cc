@@ -5,7 +5,7 @@
 namespace dth {
 
 BufferPool& BufferPool::Shared() {
-  static BufferPool* pool = new BufferPool(256u << 20);  // never destroyed: used at exit
+  static BufferPool* pool = new BufferPool(32u << 20);  // never destroyed: used at exit
   return *pool;
 }
 

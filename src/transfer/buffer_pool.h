@@ -17,7 +17,7 @@ namespace dth {
 class BufferPool {
  public:
   explicit BufferPool(size_t max_idle_bytes) : max_idle_bytes_(max_idle_bytes) {}
-  // The process's pool for object data (keeps up to 256 MiB idle).
+  // The process's pool for object data (keeps up to 32 MiB idle).
   static BufferPool& Shared();
 
   // An empty string whose capacity is at least `capacity`.

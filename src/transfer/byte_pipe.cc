@@ -64,7 +64,35 @@ void BytePipe::CloseRead() {
   writable_.notify_all();
 }
 
+Status BytePipe::WaitEnd(size_t remaining) {
+  std::unique_lock<std::mutex> lock(mu_);
+  reader_wants_ = remaining + 1;  // the writer wakes us once more than that is here
+  readable_.wait(lock, [&] { return write_closed_ || buffered_ > remaining; });
+  reader_wants_ = 0;
+  if (write_closed_ && !write_status_.ok()) return write_status_;
+  if (buffered_ > remaining) return Corruption("the source sent more than the bytes expected");
+  return Status::Ok();
+}
+
+Status BytePipe::WaitReadable() {
+  std::unique_lock<std::mutex> lock(mu_);
+  reader_wants_ = 1;
+  readable_.wait(lock, [&] { return write_closed_ || buffered_ > 0; });
+  reader_wants_ = 0;
+  if (buffered_ == 0 && write_closed_) return write_status_;
+  return Status::Ok();
+}
+
 Result<size_t> PipeSource::Read(char* buf, size_t n) {
+  const uint64_t left = size_ > read_ ? size_ - read_ : 0;
+  if (left > 0 && n >= left) {
+    if (left < pipe_.capacity()) {  // the last bytes: only once the download ended well
+      n = static_cast<size_t>(left);
+      DTH_RETURN_IF_ERROR(pipe_.WaitEnd(n));
+    } else {
+      n = pipe_.capacity() / 2;  // more than the pipe holds is left: not the end yet
+    }
+  }
   DTH_ASSIGN_OR_RETURN(size_t got, pipe_.Read(buf, n));
   read_ += got;
   if (got == 0 && read_ != size_)

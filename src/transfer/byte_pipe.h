@@ -27,6 +27,16 @@ class BytePipe {
   Result<size_t> Read(char* buf, size_t n);
   // The reader gives up (e.g. the upload failed): unblocks the writer.
   void CloseRead();
+  // Blocks until the writer has closed, or until more than `remaining` bytes wait in the
+  // pipe (the writer sends more than it should: kCorruption). Returns the writer's final
+  // Status (OK at a clean end). Lets a reader hold back the last bytes of a body until
+  // the download that feeds it has ended well (a server stores nothing it did not get
+  // whole).
+  Status WaitEnd(size_t remaining);
+  // Blocks until some data can be read or the writer has closed; returns the writer's
+  // Status once it closed with nothing left to read, OK otherwise.
+  Status WaitReadable();
+  size_t capacity() const { return capacity_; }
 
  private:
   // A waiting side is woken only once the other has made enough progress for it (a
@@ -58,7 +68,9 @@ class PipeSink : public ByteSink {
 };
 
 // A source of `size` bytes read from the pipe. Rewind works only before the first read:
-// a pipe cannot be read twice.
+// a pipe cannot be read twice. The read that would hand out the last bytes first waits
+// for the writer's end and fails with its error instead, so an upload fed by a download
+// that failed at its very end (a short or changed source) never completes.
 class PipeSource : public ByteSource {
  public:
   PipeSource(BytePipe& pipe, uint64_t size) : pipe_(pipe), size_(size) {}

@@ -73,5 +73,37 @@ TEST(BytePipeTest, ReaderGivingUpUnblocksTheWriter) {
   writer.join();
 }
 
+TEST(BytePipeTest, TheLastBytesWaitForTheWritersEndAndCarryItsError) {
+  // A download that delivered every byte but then failed (a local file that changed
+  // while it was read): the reader must not get the last byte, or an upload would
+  // complete with it.
+  BytePipe pipe(1 << 20);
+  std::thread writer([&] {
+    ASSERT_TRUE(pipe.Write(std::string(1000, 'x')).ok());
+    pipe.CloseWrite(Status(Code::kIo, "file changed while it was read"));
+  });
+  PipeSource source(pipe, 1000);
+  char buf[4096];
+  auto got = source.Read(buf, sizeof buf);
+  writer.join();
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.status().code(), Code::kIo);
+}
+
+TEST(BytePipeTest, MoreBytesThanPromisedFailTheLastRead) {
+  BytePipe pipe(1 << 20);
+  std::thread writer([&] {
+    (void)pipe.Write(std::string(2000, 'x'));
+    pipe.CloseWrite(Status::Ok());
+  });
+  PipeSource source(pipe, 1000);
+  char buf[4096];
+  auto got = source.Read(buf, sizeof buf);
+  pipe.CloseRead();
+  writer.join();
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.status().code(), Code::kCorruption);
+}
+
 }  // namespace
 }  // namespace dth

@@ -229,6 +229,76 @@ Result<std::string> CopyStreaming(ObjectStore& source, const std::string& source
   return etag;
 }
 
+// Objects from this size up stream from the GET into the PUT when their ETag is their MD5;
+// smaller ones are read into one buffer (no thread, and no pipe larger than the object).
+constexpr uint64_t kStreamMinBytes = 1u << 20;
+
+// Whether an object of this size and ETag may take CopyVerifiedStream.
+bool CanStreamVerified(const ObjectStore& source, uint64_t size, const std::string& etag) {
+  return size >= kStreamMinBytes && source.Features().etag_is_md5 && IsPlainMd5Etag(etag);
+}
+
+// The small-object path, streamed: the GET (its answer carries the head) flows through a
+// bounded pipe into one Put that carries the source's ETag as the body's MD5, so the
+// destination verifies every byte against what the source promised and keeps nothing
+// else. Memory is the pipe, not the object, and reading overlaps sending. *retry_in_memory
+// says the failure was the upload's (sent once: a streamed body cannot be replayed), or
+// that the GET's answer showed the ETag is not an MD5 (SSE-KMS): the caller then copies
+// from memory. A failure of the source itself (changed, gone) stands.
+Status CopyVerifiedStream(ObjectStore& source, const std::string& source_key,
+                          ObjectStore& destination, const std::string& destination_key,
+                          const std::string& if_match, uint64_t size, const Tags* tags,
+                          const CopyOptions& options, CopyResult* result, bool* retry_in_memory) {
+  *retry_in_memory = false;
+  Tags fetched;
+  if (tags == nullptr) {
+    DTH_ASSIGN_OR_RETURN(fetched, TagsToCarry(source, source_key, destination, options));
+    tags = &fetched;
+  }
+  BudgetHold hold(options.budget, kPartPipeBytes);
+  BytePipe pipe(kPartPipeBytes);
+  ObjectHead head;
+  Status download;
+  uint64_t received = 0;
+  std::thread producer([&] {
+    PipeSink pipe_sink(pipe);
+    ProgressSink sink(pipe_sink, &received, size, options);
+    download = source.Get(source_key, GetOptions{std::nullopt, if_match}, sink, &head);
+    pipe.CloseWrite(download);
+  });
+  Result<std::string> etag = Status(Code::kCancelled, "not sent");
+  bool upload_side = false;
+  // Bytes are waiting once the GET has answered, and its head came before them.
+  if (pipe.WaitReadable().ok()) {
+    upload_side = true;
+    if (!EtagIsContentMd5(source.Features(), head)) {
+      etag = Status(Code::kNotSupported, "the ETag of " + source_key + " is not its MD5");
+    } else {
+      PutOptions put = DestinationOptions(head, *tags, options);
+      put.content_md5 = head.info.etag;
+      PipeSource body(pipe, size);
+      etag = destination.Put(destination_key, body, put);
+    }
+  }
+  pipe.CloseRead();  // if the upload stopped early, the download stops too
+  producer.join();
+  if (!etag.ok() && (download.ok() || download.code() == Code::kCancelled)) {
+    *retry_in_memory = upload_side && !Cancelled(options);
+    return etag.status();
+  }
+  if (!download.ok()) return download;
+  result->destination_etag = *etag;
+  result->bytes = size;
+  result->source_etag = head.info.etag;
+  return Status::Ok();
+}
+
+// Whether a streamed single PUT that failed is sent again from memory at once.
+bool RetryFromMemory(const Status& st, bool retry_in_memory) {
+  return retry_in_memory && (st.retryable() || st.code() == Code::kCorruption ||
+                             st.code() == Code::kNotSupported);
+}
+
 // The small-object path: one GET into memory (its answer carries the head), one PUT.
 Status CopyBuffered(ObjectStore& source, const std::string& source_key, ObjectStore& destination,
                     const std::string& destination_key, ObjectHead* head, const std::string& if_match,
@@ -246,6 +316,9 @@ Status CopyBuffered(ObjectStore& source, const std::string& source_key, ObjectSt
     tags = &fetched;
   }
   PutOptions put = DestinationOptions(*head, tags ? *tags : Tags{}, options);
+  // The destination checks the bytes against what the source promised, not against a
+  // hash of whatever arrived (and the client hashes nothing).
+  if (EtagIsContentMd5(source.Features(), *head)) put.content_md5 = head->info.etag;
   StringViewSource body(sink.str());
   DTH_ASSIGN_OR_RETURN(result->destination_etag, destination.Put(destination_key, body, put));
   result->bytes = head->info.size;
@@ -294,6 +367,19 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
     if (options.on_progress) options.on_progress(listed->size, listed->size);
     return result;
   }
+  if (listed != nullptr && !options.server_side && listed->size <= options.multipart_threshold &&
+      listed->size <= f.max_put_size && CanStreamVerified(source, listed->size, listed->etag)) {
+    bool retry_in_memory = false;
+    Status st = CopyVerifiedStream(source, source_key, destination, destination_key,
+                                   PinVersion(*listed), listed->size, nullptr, options, &result,
+                                   &retry_in_memory);
+    if (st.ok()) return result;
+    if (!RetryFromMemory(st, retry_in_memory)) return st;
+    ObjectHead head;
+    DTH_RETURN_IF_ERROR(CopyBuffered(source, source_key, destination, destination_key, &head,
+                                     PinVersion(*listed), listed->size, nullptr, options, &result));
+    return result;
+  }
   if (listed != nullptr && !options.server_side && !f.streaming_put &&
       listed->size <= options.multipart_threshold && listed->size <= f.max_put_size) {
     ObjectHead head;
@@ -319,6 +405,7 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
   PutOptions put = DestinationOptions(head, tags, options);
 
   if (!options.server_side && f.streaming_put && head.info.size <= f.max_put_size) {
+    if (EtagIsContentMd5(source.Features(), head)) put.content_md5 = head.info.etag;
     BudgetHold hold(options.budget, std::min<uint64_t>(head.info.size, 8u << 20));
     DTH_ASSIGN_OR_RETURN(result.destination_etag,
                          CopyStreaming(source, source_key, destination, destination_key, head, put, options));
@@ -333,6 +420,13 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
     return result;
   }
   const std::string pin = PinVersion(head.info);
+  if (CanStreamVerified(source, head.info.size, head.info.etag) && EtagIsContentMd5(source.Features(), head)) {
+    bool retry_in_memory = false;
+    Status st = CopyVerifiedStream(source, source_key, destination, destination_key, pin,
+                                   head.info.size, &tags, options, &result, &retry_in_memory);
+    if (st.ok()) return result;
+    if (!RetryFromMemory(st, retry_in_memory)) return st;
+  }
   DTH_RETURN_IF_ERROR(CopyBuffered(source, source_key, destination, destination_key, &head, pin,
                                    head.info.size, &tags, options, &result));
   return result;

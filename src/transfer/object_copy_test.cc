@@ -207,5 +207,127 @@ TEST(ObjectCopyTest, ASourceChangedUnderAStreamedPartIsNotResent) {
   EXPECT_EQ(dst.from_memory.load(), 0);
 }
 
+// A source whose first `corrupt_gets` downloads deliver one byte flipped: what a body
+// damaged on the way (or a source that changed under its ETag) looks like to the copy.
+class CorruptingSource : public MemoryStore {
+ public:
+  CorruptingSource() : MemoryStore("src") {}
+  Status Get(const std::string& key, const GetOptions& options, ByteSink& sink,
+             ObjectHead* head = nullptr) override {
+    if (corrupt_gets.fetch_sub(1) <= 0) return MemoryStore::Get(key, options, sink, head);
+    class Flip : public ByteSink {
+     public:
+      explicit Flip(ByteSink& inner) : inner_(inner) {}
+      Status Write(std::string_view data) override {
+        if (flipped_ || data.empty()) return inner_.Write(data);
+        std::string copy(data);
+        copy[copy.size() / 2] = static_cast<char>(~copy[copy.size() / 2]);
+        flipped_ = true;
+        return inner_.Write(copy);
+      }
+
+     private:
+      ByteSink& inner_;
+      bool flipped_ = false;
+    } flip(sink);
+    return MemoryStore::Get(key, options, flip, head);
+  }
+  std::atomic<int> corrupt_gets{0};
+};
+
+// A destination like S3: no streaming Put of its own (so the copy would buffer), and it
+// records how each Put came.
+class RecordingDestination : public MemoryStore {
+ public:
+  RecordingDestination() : MemoryStore("dst", MultipartOnly()) {}
+  Result<std::string> Put(const std::string& key, ByteSource& body,
+                          const PutOptions& options) override {
+    (body.replayable() ? from_memory : streamed) += 1;
+    content_md5 = options.content_md5;
+    return MemoryStore::Put(key, body, options);
+  }
+  std::atomic<int> streamed{0};
+  std::atomic<int> from_memory{0};
+  std::string content_md5;
+};
+
+ObjectInfo Listed(ObjectStore& store, const std::string& key) {
+  auto head = store.Head(key);
+  EXPECT_TRUE(head.ok());
+  return head.ok() ? head->info : ObjectInfo{};
+}
+
+TEST(ObjectCopyTest, APlainMd5ObjectStreamsIntoOnePutThatCarriesItsMd5) {
+  CorruptingSource src;
+  RecordingDestination dst;
+  const std::string data = Data(3 * kMiB);
+  ASSERT_TRUE(PutString(src, "k", data).ok());
+  ObjectInfo listed = Listed(src, "k");
+  ByteBudget budget(64 * kMiB);
+  CopyOptions options;
+  options.budget = &budget;
+  auto r = CopyObject(src, "k", dst, "k", options, &listed);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(dst.streamed.load(), 1);
+  EXPECT_EQ(dst.from_memory.load(), 0);
+  EXPECT_EQ(dst.content_md5, listed.etag);
+  EXPECT_LT(budget.peak(), data.size());  // never the whole object
+  EXPECT_EQ(*GetString(dst, "k"), data);
+}
+
+TEST(ObjectCopyTest, ACorruptedStreamIsRefusedAndSentAgainFromMemory) {
+  CorruptingSource src;
+  RecordingDestination dst;
+  const std::string data = Data(3 * kMiB);
+  ASSERT_TRUE(PutString(src, "k", data).ok());
+  ObjectInfo listed = Listed(src, "k");
+  src.corrupt_gets = 1;
+  auto r = CopyObject(src, "k", dst, "k", CopyOptions{}, &listed);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(dst.streamed.load(), 1);      // refused: its bytes were not the promised ones
+  EXPECT_EQ(dst.from_memory.load(), 1);   // the retry
+  EXPECT_EQ(*GetString(dst, "k"), data);
+}
+
+TEST(ObjectCopyTest, BytesThatNeverMatchTheSourceEtagAreNeverStored) {
+  for (uint64_t size : {uint64_t{100}, 3 * kMiB}) {  // the buffered and the streamed path
+    CorruptingSource src;
+    RecordingDestination dst;
+    ASSERT_TRUE(PutString(src, "k", Data(size)).ok());
+    ObjectInfo listed = Listed(src, "k");
+    src.corrupt_gets = 1000;
+    auto r = CopyObject(src, "k", dst, "k", CopyOptions{}, &listed);
+    ASSERT_FALSE(r.ok()) << size;
+    EXPECT_EQ(r.status().code(), Code::kCorruption) << r.status().ToString();
+    EXPECT_EQ(dst.Head("k").status().code(), Code::kNotFound) << size;
+  }
+}
+
+TEST(ObjectCopyTest, AStreamingDestinationVerifiesThePromisedMd5) {
+  CorruptingSource src;
+  MemoryStore dst("dst");  // streaming_put: one GET piped into its Put
+  ASSERT_TRUE(dst.Features().streaming_put);
+  ASSERT_TRUE(PutString(src, "k", Data(3 * kMiB)).ok());
+  src.corrupt_gets = 1000;
+  auto r = CopyObject(src, "k", dst, "k", CopyOptions{});  // the HEAD path
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kCorruption) << r.status().ToString();
+  EXPECT_EQ(dst.Head("k").status().code(), Code::kNotFound);
+}
+
+TEST(ObjectCopyTest, ASourceChangedAfterListingIsNeverStreamedIntoTheDestination) {
+  CorruptingSource src;
+  RecordingDestination dst;
+  ASSERT_TRUE(PutString(src, "k", Data(3 * kMiB)).ok());
+  ObjectInfo listed = Listed(src, "k");
+  std::string other = Data(3 * kMiB);
+  other[5] = 'x';
+  ASSERT_TRUE(PutString(src, "k", other).ok());
+  auto r = CopyObject(src, "k", dst, "k", CopyOptions{}, &listed);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kPreconditionFailed) << r.status().ToString();
+  EXPECT_EQ(dst.Head("k").status().code(), Code::kNotFound);
+}
+
 }  // namespace
 }  // namespace dth

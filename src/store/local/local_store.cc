@@ -255,8 +255,14 @@ Result<std::string> LocalStore::Put(const std::string& key, ByteSource& body,
   base.storage_class = options.storage_class;
   base.metadata = options.metadata;
   base.tags = options.tags;
-  return WriteObject(key, base, [&](TempFile& temp) {
-    return local::WriteSource(body, temp, local::EscapeKey(key));
+  return WriteObject(key, base, [&](TempFile& temp) -> Result<std::string> {
+    DTH_ASSIGN_OR_RETURN(std::string md5, local::WriteSource(body, temp, local::EscapeKey(key)));
+    // Hashed as written; a body that is not what its source promised is never renamed
+    // into place (the temp file goes with the error).
+    if (!options.content_md5.empty() && !SameHexDigest(md5, options.content_md5))
+      return Corruption("writing " + local::EscapeKey(key) + " in " + root_ + ": the bytes have MD5 " +
+                        md5 + ", not the " + options.content_md5 + " their source promised");
+    return md5;
   });
 }
 

@@ -142,6 +142,11 @@ Result<std::string> MemoryStore::Put(const std::string& key, ByteSource& body,
   // Read and hash the body before taking the lock.
   DTH_ASSIGN_OR_RETURN(std::string data, memory_internal::ReadBody(body));
   std::string etag = HexEncode(Md5(data));
+  if (!options.content_md5.empty() && !SameHexDigest(etag, options.content_md5)) {
+    return Status(Code::kCorruption, "BadDigest: " + Describe() + "/" + key + ": the bytes have MD5 " +
+                                         etag + ", not the Content-MD5 " + options.content_md5)
+        .WithHttp(400, "BadDigest");
+  }
   std::lock_guard<std::mutex> lock(state_->mu);
   state_->objects[key] = memory_internal::MakeObject(key, std::move(data), etag, options,
                                                      state_->Now());

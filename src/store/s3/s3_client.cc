@@ -146,9 +146,10 @@ Result<HttpResponse> S3Client::ExecuteOnce(const S3Request& request) const {
   if (!config_.credentials.anonymous) {
     std::string payload_hash = kStreamingPayload;
     if (!chunk) {
-      DTH_ASSIGN_OR_RETURN(payload_hash, PayloadHash(request, request.sign_body
-                                                                  ? PayloadSigning::kSigned
-                                                                  : config_.payload_signing));
+      PayloadSigning signing = config_.payload_signing;
+      if (request.sign_body) signing = PayloadSigning::kSigned;
+      if (request.unsigned_body) signing = PayloadSigning::kUnsigned;
+      DTH_ASSIGN_OR_RETURN(payload_hash, PayloadHash(request, signing));
     }
     SignedHeaders signed_headers =
         SignRequest(Signable(request, target, http.headers, payload_hash), Keys(), SigningOptions(),

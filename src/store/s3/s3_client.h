@@ -59,6 +59,9 @@ struct S3Request {
   std::function<Status(int, const HttpHeaders&)> on_response_start;
   bool no_bucket = false;  // service-level (ListBuckets) or CreateBucket on the root
   bool sign_body = false;  // sign the body's SHA-256 whatever config.payload_signing says
+  // UNSIGNED-PAYLOAD whatever config.payload_signing says: the body carries a Content-MD5
+  // known before it is read, which the server checks (the body is read once, no pre-pass).
+  bool unsigned_body = false;
   // Send the body aws-chunked, each chunk signed (STREAMING-AWS4-HMAC-SHA256-PAYLOAD):
   // the body is read once, front to back, with no pre-pass. Needs credentials.
   bool chunked_signing = false;

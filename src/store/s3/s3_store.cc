@@ -165,12 +165,45 @@ Result<std::string> S3Store::SendWithMd5(S3Request request, ByteSource& body) {
   DTH_ASSIGN_OR_RETURN(HttpResponse resp, client_.Execute(request));
   const std::string* etag_header = resp.Header("ETag");
   std::string etag = etag_header ? StripQuotes(*etag_header) : "";
+  DTH_RETURN_IF_ERROR(CheckEtagIsMd5(request, etag, HexEncode(md5)));
+  return etag;
+}
+
+Status S3Store::CheckEtagIsMd5(const S3Request& request, const std::string& etag,
+                               const std::string& md5_hex) const {
   if (features_.etag_is_md5 && !etag.empty() && etag.find('-') == std::string::npos &&
       FindHeader(request.headers, "x-amz-server-side-encryption") == nullptr &&
-      etag != HexEncode(md5)) {
+      !EqualsIgnoreCase(etag, md5_hex)) {
     return Corruption(request.operation + " " + client_.Describe(request.key) +
-                      ": the server's ETag " + etag + " does not match the MD5 sent " +
-                      HexEncode(md5));
+                      ": the server's ETag " + etag + " does not match the MD5 sent " + md5_hex);
+  }
+  return Status::Ok();
+}
+
+Result<std::string> S3Store::SendKnownMd5(S3Request request, ByteSource& body,
+                                          const std::string& md5_hex) {
+  std::string md5;
+  if (!IsPlainMd5Etag(md5_hex) || !HexDecode(md5_hex, &md5))
+    return InvalidArgument(request.operation + " " + client_.Describe(request.key) +
+                           ": the content MD5 \"" + md5_hex + "\" is not 32 hex digits");
+  request.headers.emplace_back("Content-MD5", Base64Encode(md5));
+  request.unsigned_body = true;  // the server checks the bytes against the Content-MD5
+  request.body = &body;
+  // A body read once gets one attempt; the caller sends it again from memory.
+  auto resp = body.replayable() ? client_.Execute(request) : client_.ExecuteOnce(request);
+  if (!resp.ok()) {
+    if (!body.replayable() && resp.status().retryable()) S3Client::Retries().Note(resp.status());
+    return resp.status();
+  }
+  const std::string* etag_header = resp->Header("ETag");
+  std::string etag = etag_header ? StripQuotes(*etag_header) : "";
+  Status check = CheckEtagIsMd5(request, etag, md5_hex);
+  if (!check.ok()) {
+    // The server kept bytes that are not the promised ones (it does not check Content-MD5:
+    // s3rver): remove them rather than leave them for a reader to trust.
+    Status removed = Delete(request.key);
+    return Corruption(check.message() + (removed.ok() ? "; the object was removed"
+                                                      : "; removing it failed: " + removed.message()));
   }
   return etag;
 }
@@ -237,14 +270,15 @@ Result<std::string> S3Store::Put(const std::string& key, ByteSource& body,
                            " bytes is over the single-PUT limit; use multipart");
   DTH_RETURN_IF_ERROR(CheckKey("PutObject", key));
   DTH_RETURN_IF_ERROR(CheckTags("PutObject", key, options.tags));
+  S3Request r{"PutObject", "PUT", key};
+  r.headers = PutHeaders(options);
+  if (!options.content_md5.empty()) return SendKnownMd5(std::move(r), body, options.content_md5);
   // Only parts are sent chunk-signed: RGW and s3rver keep a PutObject's "Content-Encoding:
   // aws-chunked" as the object's own encoding (AWS drops it), which would corrupt it.
   if (!body.replayable())
     return Status(Code::kNotSupported, "PutObject " + client_.Describe(key) +
                                            ": a body that can be read only once is sent as "
                                            "multipart parts, not in one PUT");
-  S3Request r{"PutObject", "PUT", key};
-  r.headers = PutHeaders(options);
   return SendData(std::move(r), body);
 }
 
