@@ -222,6 +222,46 @@ TEST_F(ServeTest, AOneTimeTaskBetweenRgwBucketsReachesDoneWithObjectsLogsAndMetr
   }
 }
 
+TEST_F(ServeTest, TestConnectionListsKeysWithGoodCredentialsAndSaysWhyNotWithBadOnes) {
+  auto src = testing::MakeBucketStore(S3Server::kRgw);
+  auto dst = testing::MakeBucketStore(S3Server::kRgw);
+  ASSERT_TRUE(src && dst);
+  for (int i = 0; i < 7; ++i) ASSERT_TRUE(PutString(*src, "k/" + std::to_string(i), "x").ok());
+  ASSERT_TRUE(PutString(*dst, "old", "y").ok());
+  // Good credentials: each side reached and a few keys (at most 5) listed.
+  testing::ApiAnswer a =
+      api_->Post("/api/v1/connections/test", S3Task(*src, *dst, {{"destCredentials", "rgw"}}));
+  ASSERT_EQ(a.status, 200) << a.text;
+  EXPECT_EQ(a.body["source"]["ok"], true) << a.text;
+  EXPECT_TRUE(a.body["source"]["error"].is_null()) << a.text;
+  EXPECT_EQ(a.body["source"]["sample"], json::array({"k/0", "k/1", "k/2", "k/3", "k/4"})) << a.text;
+  EXPECT_EQ(a.body["destination"]["ok"], true) << a.text;
+  EXPECT_EQ(a.body["destination"]["sample"], json::array({"old"})) << a.text;
+  // A wrong secret on the destination: that side fails with the server's reason.
+  ASSERT_EQ(api_->Post("/api/v1/credentials",
+                       {{"name", "wrong"}, {"kind", "s3"},
+                        {"value", {{"access_key_id", env_.access_key}, {"secret_access_key", "not-the-secret"}}}})
+                .status,
+            201);
+  a = api_->Post("/api/v1/connections/test", S3Task(*src, *dst, {{"destCredentials", "wrong"}}));
+  ASSERT_EQ(a.status, 200) << a.text;
+  EXPECT_EQ(a.body["source"]["ok"], true) << a.text;
+  EXPECT_EQ(a.body["destination"]["ok"], false) << a.text;
+  EXPECT_NE(a.body["destination"]["error"].get<std::string>().find("authentication failed"), std::string::npos)
+      << a.text;
+  EXPECT_EQ(a.body["destination"]["sample"], json::array());
+  // An unknown credential name: a 400 naming the parameter.
+  a = api_->Post("/api/v1/connections/test", S3Task(*src, *dst, {{"srcCredentials", "nobody"}}));
+  EXPECT_EQ(a.status, 400) << a.text;
+  EXPECT_EQ(a.body.value("field", ""), "parameters.srcCredentials") << a.text;
+  // Nothing was written: no task, the destination as it was.
+  EXPECT_EQ(api_->Get("/api/v1/tasks").body["tasks"].size(), 0u);
+  auto listed = ListAll(*dst, ListOptions{});
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].key, "old");
+}
+
 TEST_F(ServeTest, AScheduledTaskRunsTwiceAndItsSecondRunCopiesOnlyWhatChanged) {
   auto src = testing::MakeBucketStore(S3Server::kRgw);
   auto dst = testing::MakeBucketStore(S3Server::kRgw);
