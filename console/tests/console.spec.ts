@@ -140,6 +140,7 @@ async function wizardS3(page: Page, opts: { prefix?: string; workers?: string; s
     await expect(page.getByTestId('test-source').locator('li')).toHaveCount(5);
     await expect(page.getByTestId('test-destination')).toContainText('Connected');
     await axe(page, 'wizard: test connection');
+    await page.getByTestId('test-destination').scrollIntoViewIfNeeded();
     await shot(page, 'wizard-test-connection-en');
   }
   await page.getByRole('button', { name: 'Create task' }).click();

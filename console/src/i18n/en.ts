@@ -156,7 +156,7 @@ export const en = {
   'wizard.testNotRun': 'Not tested yet.',
   'wizard.testOk': 'Connected ({ms} ms)',
   'wizard.testFailed': 'Failed: {detail}',
-  'wizard.testEmpty': 'Reached; nothing to list (empty, or created by the task).',
+  'wizard.testEmpty': 'Reached; it holds no keys yet.',
   'wizard.testSample': 'First keys:',
   'wizard.testRefused': 'The server refused the test: {detail}',
 

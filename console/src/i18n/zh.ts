@@ -158,7 +158,7 @@ export const zh: Record<MessageKey, string> = {
   'wizard.testNotRun': '尚未测试。',
   'wizard.testOk': '已连接（{ms} 毫秒）',
   'wizard.testFailed': '失败：{detail}',
-  'wizard.testEmpty': '已连接；没有可列出的内容（为空，或将由任务创建）。',
+  'wizard.testEmpty': '已连接；其中还没有键。',
   'wizard.testSample': '前几个键：',
   'wizard.testRefused': '服务器拒绝了测试：{detail}',
 
