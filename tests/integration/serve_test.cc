@@ -8,6 +8,7 @@
 // any answer or log.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -250,6 +251,7 @@ TEST_F(ServeTest, TestConnectionListsKeysWithGoodCredentialsAndSaysWhyNotWithBad
   EXPECT_NE(a.body["destination"]["error"].get<std::string>().find("authentication failed"), std::string::npos)
       << a.text;
   EXPECT_EQ(a.body["destination"]["sample"], json::array());
+  EXPECT_EQ(a.text.find("not-the-secret"), std::string::npos) << "a credential value in the answer";
   // An unknown credential name: a 400 naming the parameter.
   a = api_->Post("/api/v1/connections/test", S3Task(*src, *dst, {{"srcCredentials", "nobody"}}));
   EXPECT_EQ(a.status, 400) << a.text;
@@ -457,6 +459,25 @@ TEST_F(ServeTest, AnImageTaskBetweenTheTestRegistriesReachesDoneWithIdenticalDig
                               {"srcList", "SELECTED"}, {"srcImageList", repo + ":v1," + repo + ":multi"},
                               {"destRegistry", token.url}, {"destCredential", "token"},
                               {"destPrefix", "mirror"}}}};
+  // Test connection first: the first image's tags at the source, the destination's /v2/.
+  testing::ApiAnswer test = api_->Post("/api/v1/connections/test", def);
+  ASSERT_EQ(test.status, 200) << test.text;
+  EXPECT_EQ(test.body["source"]["ok"], true) << test.text;
+  std::vector<std::string> tags = test.body["source"]["sample"];
+  std::sort(tags.begin(), tags.end());
+  EXPECT_EQ(tags, (std::vector<std::string>{repo + ":multi", repo + ":v1"})) << test.text;
+  EXPECT_EQ(test.body["destination"]["ok"], true) << test.text;
+  // A wrong password at the destination: that side says why.
+  ASSERT_EQ(api_->Post("/api/v1/credentials", {{"name", "bad-token"}, {"kind", "registry"},
+                                               {"value", {{"username", token.user}, {"password", "not-it"}}}})
+                .status, 201);
+  json bad = def;
+  bad["parameters"]["destCredential"] = "bad-token";
+  test = api_->Post("/api/v1/connections/test", bad);
+  ASSERT_EQ(test.status, 200) << test.text;
+  EXPECT_EQ(test.body["source"]["ok"], true) << test.text;
+  EXPECT_EQ(test.body["destination"]["ok"], false) << test.text;
+  EXPECT_FALSE(test.body["destination"]["error"].get<std::string>().empty()) << test.text;
   const std::string id = Create(def);
   json done = api_->WaitFor(id, {"DONE", "ERROR"});
   ASSERT_EQ(done["status"], "DONE") << done.dump();
