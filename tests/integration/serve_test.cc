@@ -4,8 +4,9 @@
 // task that runs twice, stop mid-run and start again (no part sent twice), failed
 // objects listed with their reasons and retried once fixed, kill -9 of the server
 // mid-run and a restart that finishes the run, two tasks with deletes at once, edit /
-// clone / delete, an image task with identical digests, live events — and no secret in
-// any answer or log.
+// clone / delete, an image task with identical digests, live events, the connection
+// test (keys listed, a wrong secret or password explained, an unknown credential a 400)
+// — and no secret in any answer or log.
 #include <gtest/gtest.h>
 
 #include <algorithm>
