@@ -93,7 +93,7 @@ test('a credential is created and its value never shown', async ({ page }) => {
   await axe(page, 'credentials');
 });
 
-async function wizardS3(page: Page, opts: { prefix?: string; workers?: string; start?: boolean; cron?: string; refused?: boolean }) {
+async function wizardS3(page: Page, opts: { prefix?: string; workers?: string; start?: boolean; cron?: string; refused?: boolean; testConnection?: boolean }) {
   await page.goto('/tasks/new');
   await page.getByText('Amazon S3 / object store').click();
   await page.getByRole('button', { name: 'Next' }).click();
@@ -132,6 +132,17 @@ async function wizardS3(page: Page, opts: { prefix?: string; workers?: string; s
   // Review
   await expect(page.getByText(SRC()).first()).toBeVisible();
   await axe(page, 'wizard: review');
+  if (opts.testConnection) {
+    // Test connection: both sides reached with the rgw credential, the source's first keys shown.
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expect(page.getByTestId('test-source')).toContainText('Connected');
+    await expect(page.getByTestId('test-source')).toContainText(opts.prefix ?? '');
+    await expect(page.getByTestId('test-source').locator('li')).toHaveCount(5);
+    await expect(page.getByTestId('test-destination')).toContainText('Connected');
+    await axe(page, 'wizard: test connection');
+    await page.getByTestId('test-destination').scrollIntoViewIfNeeded();
+    await shot(page, 'wizard-test-connection-en');
+  }
   await page.getByRole('button', { name: 'Create task' }).click();
   if (opts.refused) return '';
   await expect(page.getByText(/Task .* created/)).toBeVisible();
@@ -140,7 +151,7 @@ async function wizardS3(page: Page, opts: { prefix?: string; workers?: string; s
 
 test('an S3 task made in the wizard copies a prefix and reaches Done', async ({ page }) => {
   await signIn(page);
-  const id = await wizardS3(page, { prefix: 'data/' });
+  const id = await wizardS3(page, { prefix: 'data/', testConnection: true });
   expect(id).toBeTruthy();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Done');
   await expect(page.getByTestId('objects-done')).toHaveText('30 / 30');

@@ -83,6 +83,29 @@ bool IsUnderRoots(const std::string& path, const std::vector<std::string>& roots
   return false;
 }
 
+Result<OpenedSide> OpenTaskSide(const OpenTaskInput& in, bool source) {
+  const char* what = source ? "source" : "destination";
+  DTH_ASSIGN_OR_RETURN(Side side, ParseSide(source ? in.spec.source : in.spec.destination, what, source));
+  OpenedSide opened;
+  opened.prefix = side.prefix;
+  if (!source && side.loc.kind == Location::Kind::kLocal) {
+    std::error_code ec;
+    if (!std::filesystem::exists(side.loc.path, ec)) {
+      // Still refused outside the allowed roots, before anything else is said about it.
+      if (in.restrict_local && !IsUnderRoots(side.loc.path, in.allowed_local_roots)) {
+        return Status(Code::kPermissionDenied,
+                      "local path '" + side.loc.original +
+                          "' is outside the directories this server allows (--allow-local-root)");
+      }
+      return opened;
+    }
+  }
+  DTH_ASSIGN_OR_RETURN(opened.store,
+                       OpenSide(side, source ? in.source_connection : in.destination_connection, in,
+                                /*create=*/false));
+  return opened;
+}
+
 Result<OpenedTask> OpenSyncTask(const OpenTaskInput& in) {
   OpenedTask task;
   task.spec = in.spec;

@@ -49,6 +49,16 @@ struct OpenedTask {
 // both stores, the queue and the state store. Bad input is kInvalidArgument naming it.
 Result<OpenedTask> OpenSyncTask(const OpenTaskInput& input);
 
+// One side of a task opened as OpenSyncTask opens it (the same location checks and the
+// --allow-local-root restriction), for the hub's connection test: nothing is created or
+// written. A local destination that does not exist yet gives a null store (the task
+// would create it). prefix: the side's key prefix (a folder), "" for local.
+struct OpenedSide {
+  std::unique_ptr<ObjectStore> store;
+  std::string prefix;
+};
+Result<OpenedSide> OpenTaskSide(const OpenTaskInput& input, bool source);
+
 // Whether path (absolute) is one of roots or below one, after resolving "." and ".."
 // and symlinks of the existing part of the path.
 bool IsUnderRoots(const std::string& path, const std::vector<std::string>& roots);

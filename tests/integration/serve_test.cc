@@ -4,10 +4,12 @@
 // task that runs twice, stop mid-run and start again (no part sent twice), failed
 // objects listed with their reasons and retried once fixed, kill -9 of the server
 // mid-run and a restart that finishes the run, two tasks with deletes at once, edit /
-// clone / delete, an image task with identical digests, live events — and no secret in
-// any answer or log.
+// clone / delete, an image task with identical digests, live events, the connection
+// test (keys listed, a wrong secret or password explained, an unknown credential a 400)
+// — and no secret in any answer or log.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -222,6 +224,47 @@ TEST_F(ServeTest, AOneTimeTaskBetweenRgwBucketsReachesDoneWithObjectsLogsAndMetr
   }
 }
 
+TEST_F(ServeTest, TestConnectionListsKeysWithGoodCredentialsAndSaysWhyNotWithBadOnes) {
+  auto src = testing::MakeBucketStore(S3Server::kRgw);
+  auto dst = testing::MakeBucketStore(S3Server::kRgw);
+  ASSERT_TRUE(src && dst);
+  for (int i = 0; i < 7; ++i) ASSERT_TRUE(PutString(*src, "k/" + std::to_string(i), "x").ok());
+  ASSERT_TRUE(PutString(*dst, "old", "y").ok());
+  // Good credentials: each side reached and a few keys (at most 5) listed.
+  testing::ApiAnswer a =
+      api_->Post("/api/v1/connections/test", S3Task(*src, *dst, {{"destCredentials", "rgw"}}));
+  ASSERT_EQ(a.status, 200) << a.text;
+  EXPECT_EQ(a.body["source"]["ok"], true) << a.text;
+  EXPECT_TRUE(a.body["source"]["error"].is_null()) << a.text;
+  EXPECT_EQ(a.body["source"]["sample"], json::array({"k/0", "k/1", "k/2", "k/3", "k/4"})) << a.text;
+  EXPECT_EQ(a.body["destination"]["ok"], true) << a.text;
+  EXPECT_EQ(a.body["destination"]["sample"], json::array({"old"})) << a.text;
+  // A wrong secret on the destination: that side fails with the server's reason.
+  ASSERT_EQ(api_->Post("/api/v1/credentials",
+                       {{"name", "wrong"}, {"kind", "s3"},
+                        {"value", {{"access_key_id", env_.access_key}, {"secret_access_key", "not-the-secret"}}}})
+                .status,
+            201);
+  a = api_->Post("/api/v1/connections/test", S3Task(*src, *dst, {{"destCredentials", "wrong"}}));
+  ASSERT_EQ(a.status, 200) << a.text;
+  EXPECT_EQ(a.body["source"]["ok"], true) << a.text;
+  EXPECT_EQ(a.body["destination"]["ok"], false) << a.text;
+  EXPECT_NE(a.body["destination"]["error"].get<std::string>().find("authentication failed"), std::string::npos)
+      << a.text;
+  EXPECT_EQ(a.body["destination"]["sample"], json::array());
+  EXPECT_EQ(a.text.find("not-the-secret"), std::string::npos) << "a credential value in the answer";
+  // An unknown credential name: a 400 naming the parameter.
+  a = api_->Post("/api/v1/connections/test", S3Task(*src, *dst, {{"srcCredentials", "nobody"}}));
+  EXPECT_EQ(a.status, 400) << a.text;
+  EXPECT_EQ(a.body.value("field", ""), "parameters.srcCredentials") << a.text;
+  // Nothing was written: no task, the destination as it was.
+  EXPECT_EQ(api_->Get("/api/v1/tasks").body["tasks"].size(), 0u);
+  auto listed = ListAll(*dst, ListOptions{});
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].key, "old");
+}
+
 TEST_F(ServeTest, AScheduledTaskRunsTwiceAndItsSecondRunCopiesOnlyWhatChanged) {
   auto src = testing::MakeBucketStore(S3Server::kRgw);
   auto dst = testing::MakeBucketStore(S3Server::kRgw);
@@ -417,6 +460,25 @@ TEST_F(ServeTest, AnImageTaskBetweenTheTestRegistriesReachesDoneWithIdenticalDig
                               {"srcList", "SELECTED"}, {"srcImageList", repo + ":v1," + repo + ":multi"},
                               {"destRegistry", token.url}, {"destCredential", "token"},
                               {"destPrefix", "mirror"}}}};
+  // Test connection first: the first image's tags at the source, the destination's /v2/.
+  testing::ApiAnswer test = api_->Post("/api/v1/connections/test", def);
+  ASSERT_EQ(test.status, 200) << test.text;
+  EXPECT_EQ(test.body["source"]["ok"], true) << test.text;
+  std::vector<std::string> tags = test.body["source"]["sample"];
+  std::sort(tags.begin(), tags.end());
+  EXPECT_EQ(tags, (std::vector<std::string>{repo + ":multi", repo + ":v1"})) << test.text;
+  EXPECT_EQ(test.body["destination"]["ok"], true) << test.text;
+  // A wrong password at the destination: that side says why.
+  ASSERT_EQ(api_->Post("/api/v1/credentials", {{"name", "bad-token"}, {"kind", "registry"},
+                                               {"value", {{"username", token.user}, {"password", "not-it"}}}})
+                .status, 201);
+  json bad = def;
+  bad["parameters"]["destCredential"] = "bad-token";
+  test = api_->Post("/api/v1/connections/test", bad);
+  ASSERT_EQ(test.status, 200) << test.text;
+  EXPECT_EQ(test.body["source"]["ok"], true) << test.text;
+  EXPECT_EQ(test.body["destination"]["ok"], false) << test.text;
+  EXPECT_FALSE(test.body["destination"]["error"].get<std::string>().empty()) << test.text;
   const std::string id = Create(def);
   json done = api_->WaitFor(id, {"DONE", "ERROR"});
   ASSERT_EQ(done["status"], "DONE") << done.dump();

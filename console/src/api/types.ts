@@ -103,3 +103,16 @@ export interface Credential {
   description: string;
   created_at: string | null;
 }
+
+// POST /api/v1/connections/test: one side's answer.
+export interface ConnectionSide {
+  ok: boolean;
+  error: string | null;
+  sample: string[];
+  elapsed_ms: number;
+}
+
+export interface ConnectionTest {
+  source: ConnectionSide;
+  destination: ConnectionSide;
+}

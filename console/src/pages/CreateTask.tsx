@@ -23,6 +23,7 @@ import { useT, type Translate } from '../i18n';
 import type { MessageKey } from '../i18n/en';
 import { navigate } from '../router';
 import { useFlash } from '../flash';
+import ConnectionTest from '../wizard/ConnectionTest';
 import {
   ACLS,
   EMPTY_FORM,
@@ -291,6 +292,13 @@ export default function CreateTask({ editId }: { editId?: string }) {
           ]}
         />
       </Container>
+      <ConnectionTest
+        definition={definition(form)}
+        onFieldError={(field, detail) => {
+          const { name } = stepOfField(form, field);
+          setErrors({ [name]: detail });
+        }}
+      />
     </SpaceBetween>
   );
 

@@ -282,6 +282,7 @@ void AddApiRoutes(server::Router& router, ApiServices& services) {
   AddAdminRoutes(router, services);
   AddTaskRoutes(router, services);
   AddTaskDetailRoutes(router, services);
+  AddConnectionRoutes(router, services);
 }
 
 }  // namespace dth::control::api

@@ -279,6 +279,62 @@ TEST_F(ApiConformanceTest, TheBrowsableDocsNeedNoToken) {
   EXPECT_NE(init.body.find("openapi.json"), std::string::npos);
 }
 
+TEST_F(ApiConformanceTest, ConnectionTestSamplesEachSideAndWritesNothing) {
+  ASSERT_NO_FATAL_FAILURE(SignIn());
+  // Good local sides: the source's keys; a destination that does not exist yet is fine
+  // and is not created.
+  Answer a = Call("test", "POST", "/api/v1/connections/test", "/api/v1/connections/test", LocalTask("new-dst"));
+  ASSERT_EQ(a.status, 200) << a.body;
+  json j = Body(a);
+  EXPECT_EQ(j["source"]["ok"], true) << a.body;
+  EXPECT_TRUE(j["source"]["error"].is_null());
+  EXPECT_EQ(j["source"]["sample"], json::array({"a.txt", "sub/b.txt"}));
+  EXPECT_GE(j["source"]["elapsed_ms"].get<int64_t>(), 0);
+  EXPECT_EQ(j["destination"]["ok"], true) << a.body;
+  EXPECT_EQ(j["destination"]["sample"], json::array());
+  EXPECT_FALSE(fs::exists(root_ + "/new-dst"));
+  // At most 5 keys.
+  for (int i = 0; i < 8; ++i) std::ofstream(root_ + "/src/k" + std::to_string(i)) << i;
+  a = Call("test, many keys", "POST", "/api/v1/connections/test", "/api/v1/connections/test", LocalTask("dst"));
+  EXPECT_EQ(Body(a)["source"]["sample"].size(), 5u) << a.body;
+  // A side outside --allow-local-root: that side fails with the reason, the other is ok.
+  a = Call("test, outside", "POST", "/api/v1/connections/test", "/api/v1/connections/test",
+           {{"type", "s3"}, {"parameters", {{"source", root_ + "/src"}, {"destination", "/var/dth-nowhere"}}}});
+  ASSERT_EQ(a.status, 200) << a.body;
+  j = Body(a);
+  EXPECT_EQ(j["source"]["ok"], true);
+  EXPECT_EQ(j["destination"]["ok"], false);
+  EXPECT_NE(j["destination"]["error"].get<std::string>().find("--allow-local-root"), std::string::npos) << a.body;
+  // A missing source directory.
+  a = Call("test, no source", "POST", "/api/v1/connections/test", "/api/v1/connections/test",
+           {{"type", "s3"}, {"parameters", {{"source", root_ + "/none"}, {"destination", root_ + "/dst"}}}});
+  j = Body(a);
+  EXPECT_EQ(j["source"]["ok"], false) << a.body;
+  EXPECT_EQ(j["destination"]["ok"], true) << a.body;
+  // An unknown credential: 400 naming the parameter; a bad field: 400 naming it.
+  a = Call("test, unknown credential", "POST", "/api/v1/connections/test", "/api/v1/connections/test",
+           {{"type", "s3"}, {"parameters", {{"srcBucket", "src-bucket"}, {"destBucket", "dst-bucket"},
+                                            {"destCredentials", "no-such-credential"}}}});
+  EXPECT_EQ(a.status, 400) << a.body;
+  EXPECT_EQ(Body(a).value("field", ""), "parameters.destCredentials") << a.body;
+  a = Call("test, bad bucket", "POST", "/api/v1/connections/test", "/api/v1/connections/test",
+           {{"type", "s3"}, {"parameters", {{"srcBucket", "b"}, {"destBucket", "dst-bucket"}}}});
+  EXPECT_EQ(a.status, 400) << a.body;
+  EXPECT_EQ(Body(a).value("field", ""), "parameters.srcBucket") << a.body;
+  // An image task against a port nobody listens on: both sides fail, each with a reason.
+  a = Call("test, image", "POST", "/api/v1/connections/test", "/api/v1/connections/test",
+           {{"type", "image"}, {"parameters", {{"srcRegistry", "127.0.0.1:1"}, {"destRegistry", "127.0.0.1:1"},
+                                               {"srcImageList", "app:1"}}}});
+  ASSERT_EQ(a.status, 200) << a.body;
+  j = Body(a);
+  EXPECT_EQ(j["source"]["ok"], false);
+  EXPECT_FALSE(j["source"]["error"].get<std::string>().empty());
+  EXPECT_EQ(j["destination"]["ok"], false);
+  // Nothing was saved.
+  a = Call("tasks", "GET", "/api/v1/tasks", "/api/v1/tasks");
+  EXPECT_EQ(Body(a)["tasks"].size(), 0u) << a.body;
+}
+
 TEST_F(ApiConformanceTest, EveryAnswerMatchesTheDocument) {
   const std::string missing = ToolsMissing();
   ASSERT_TRUE(missing.empty()) << missing;
@@ -407,6 +463,18 @@ TEST_F(ApiConformanceTest, EveryAnswerMatchesTheDocument) {
   Call("create task, bad start", "POST", "/api/v1/tasks", "/api/v1/tasks?start=maybe", LocalTask("dst"));
   Call("create task as text", "POST", "/api/v1/tasks", "/api/v1/tasks", json("x"), true, {{"Content-Type", "text/plain"}});
   Call("create task, array body", "POST", "/api/v1/tasks", "/api/v1/tasks", json::array());
+  // The connection test: each side reached and sampled, or why not; bad input is a 400.
+  Call("test connection", "POST", "/api/v1/connections/test", "/api/v1/connections/test", LocalTask("dst"));
+  Call("test connection, outside the roots", "POST", "/api/v1/connections/test", "/api/v1/connections/test",
+       {{"type", "s3"}, {"parameters", {{"source", root_ + "/src"}, {"destination", "/proc/dth-nowhere"}}}});
+  Call("test connection, unknown credential", "POST", "/api/v1/connections/test", "/api/v1/connections/test",
+       {{"type", "s3"}, {"parameters", {{"srcBucket", "src-bucket"}, {"destBucket", "dst-bucket"},
+                                        {"srcCredentials", "no-such-credential"}}}});
+  Call("test connection, image", "POST", "/api/v1/connections/test", "/api/v1/connections/test",
+       {{"type", "image"}, {"parameters", {{"srcRegistry", "127.0.0.1:1"}, {"destRegistry", "127.0.0.1:1"},
+                                           {"srcImageList", "app:1"}}}});
+  Call("test connection, bad bucket", "POST", "/api/v1/connections/test", "/api/v1/connections/test",
+       {{"type", "s3"}, {"parameters", {{"srcBucket", "No_Such..Bucket"}, {"destBucket", "b"}}}});
   const json done = Settle(id);
   EXPECT_EQ(done.value("status", ""), "DONE") << done.dump();
   if (image.status == 201) Settle(Body(image)["id"]);

@@ -24,6 +24,7 @@ Result<std::string> DecodeCursor(const std::string& cursor, const char* field);
 
 void AddTaskRoutes(server::Router& router, ApiServices& services);
 void AddTaskDetailRoutes(server::Router& router, ApiServices& services);
+void AddConnectionRoutes(server::Router& router, ApiServices& services);
 void AddAdminRoutes(server::Router& router, ApiServices& services);
 
 }  // namespace dth::control::api

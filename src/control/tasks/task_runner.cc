@@ -345,6 +345,31 @@ void TaskRunner::Execute(std::shared_ptr<Run> run) {
   cv_.notify_all();
 }
 
+TaskConnection DestinationConnection(const SyncTaskSpec& spec) {
+  // The destination's fields fall back to the source's (as in dth sync).
+  TaskConnection dst = spec.destination_connection;
+  const TaskConnection& src = spec.source_connection;
+  if (dst.provider.empty()) dst.provider = src.provider;
+  if (dst.endpoint.empty()) dst.endpoint = src.endpoint;
+  if (dst.region.empty()) dst.region = src.region;
+  if (dst.profile.empty()) dst.profile = src.profile;
+  return dst;
+}
+
+Result<ConnectionOptions> TaskRunner::Connect(const TaskConnection& side,
+                                              std::shared_ptr<RetryCounter> counter, int attempts) {
+  ConnectionOptions c;
+  c.provider = side.provider;
+  c.endpoint = side.endpoint;
+  c.region = side.region;
+  DTH_ASSIGN_OR_RETURN(Credentials keys, secrets_.S3Credentials(side.profile));
+  c.anonymous = keys.anonymous;
+  c.credentials = std::move(keys);
+  c.retry.max_attempts = attempts;
+  c.retry_counter = std::move(counter);
+  return c;
+}
+
 RunOutcome TaskRunner::ExecuteS3(Run& run) {
   RunOutcome out;
   out.task_id = run.task.id;
@@ -361,28 +386,9 @@ RunOutcome TaskRunner::ExecuteS3(Run& run) {
   if (!spec.ok()) return fail(spec.status());
   spec->task_id = run.task.id;
   spec->state_path.clear();
-  // Connections: the destination's fields fall back to the source's (as in dth sync).
-  auto connect = [&](const TaskConnection& side) -> Result<ConnectionOptions> {
-    ConnectionOptions c;
-    c.provider = side.provider;
-    c.endpoint = side.endpoint;
-    c.region = side.region;
-    DTH_ASSIGN_OR_RETURN(Credentials keys, secrets_.S3Credentials(side.profile));
-    c.anonymous = keys.anonymous;
-    c.credentials = std::move(keys);
-    c.retry.max_attempts = options_.retries + 1;
-    c.retry_counter = run.retries;
-    return c;
-  };
-  TaskConnection dst_side = spec->destination_connection;
-  const TaskConnection& src_side = spec->source_connection;
-  if (dst_side.provider.empty()) dst_side.provider = src_side.provider;
-  if (dst_side.endpoint.empty()) dst_side.endpoint = src_side.endpoint;
-  if (dst_side.region.empty()) dst_side.region = src_side.region;
-  if (dst_side.profile.empty()) dst_side.profile = src_side.profile;
-  auto src_conn = connect(src_side);
+  auto src_conn = Connect(spec->source_connection, run.retries, options_.retries + 1);
   if (!src_conn.ok()) return fail(Status(src_conn.status()).Prefix("source"));
-  auto dst_conn = connect(dst_side);
+  auto dst_conn = Connect(DestinationConnection(*spec), run.retries, options_.retries + 1);
   if (!dst_conn.ok()) return fail(Status(dst_conn.status()).Prefix("destination"));
   std::error_code ec;
   std::filesystem::create_directories(TaskDir(run.task.id), ec);

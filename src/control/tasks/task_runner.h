@@ -24,9 +24,13 @@
 #include "control/events/event_hub.h"
 #include "control/secrets/secrets.h"
 #include "control/store/control_store.h"
+#include <nlohmann/json.hpp>
+
 #include "http/http_client.h"
 #include "registry/ecr.h"
 #include "registry/registry_client.h"
+#include "store/open_store.h"
+#include "sync/sync_task.h"
 
 namespace dth::control {
 
@@ -63,6 +67,10 @@ struct RunOutcome {
   RunTotals totals;
 };
 
+// An s3 task's destination connection: its fields fall back to the source's (as in
+// dth sync).
+TaskConnection DestinationConnection(const SyncTaskSpec& spec);
+
 class TaskRunner {
  public:
   struct RegistrySide {
@@ -93,6 +101,24 @@ class TaskRunner {
   // Stops every run (they resume when the hub starts again) and joins the threads.
   void Shutdown(std::chrono::milliseconds timeout);
 
+  // The connection test (POST /api/v1/connections/test): opens each side of a checked
+  // definition as a run would (named credentials, allowed local roots), lists up to
+  // max_sample keys (image tasks: the source's repositories or tags; the destination
+  // registry answers GET /v2/), one attempt per request, and writes nothing. A side
+  // that cannot be reached is ok=false with its reason; an unknown or wrong-kind
+  // credential is kInvalidArgument naming the parameter.
+  struct SideCheck {
+    bool ok = false;
+    std::string error;
+    std::vector<std::string> sample;
+    int64_t elapsed_ms = 0;
+  };
+  struct ConnectionCheck {
+    SideCheck source, destination;
+  };
+  Result<ConnectionCheck> CheckConnection(const std::string& type, const nlohmann::json& parameters,
+                                          int max_sample = 5);
+
   // Where the task's engine state lives.
   std::string TaskDir(const std::string& task_id) const;
   std::string StatePath(const std::string& task_id) const { return TaskDir(task_id) + "/state.db"; }
@@ -102,6 +128,9 @@ class TaskRunner {
   void Execute(std::shared_ptr<Run> run);
   RunOutcome ExecuteS3(Run& run);
   RunOutcome ExecuteImage(Run& run);
+  // An s3 side's connection with the named credential resolved (side.profile).
+  Result<ConnectionOptions> Connect(const TaskConnection& side, std::shared_ptr<RetryCounter> counter,
+                                    int attempts);
   Result<RegistrySide> OpenRegistry(const std::string& text, const std::string& credential);
   void Log(const Run& run, LogLevel level, const std::string& message);
   void Sample(Run& run, bool write_metrics);

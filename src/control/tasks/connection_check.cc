@@ -1,0 +1,153 @@
+// TaskRunner::CheckConnection (task_runner.h): the console's "test connection" — each side
+// of a task opened as a run opens it, a few keys listed, nothing written.
+#include <chrono>
+#include <thread>
+
+#include "control/tasks/task_definition.h"
+#include "control/tasks/task_runner.h"
+#include "registry/reference.h"
+#include "sync/open_task.h"
+
+namespace dth::control {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+int64_t MillisSince(SteadyClock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - start).count();
+}
+
+// A one-line reason: the first line of the status's text.
+std::string OneLine(const Status& st) {
+  std::string text = st.ToString();
+  if (size_t nl = text.find_first_of("\r\n"); nl != std::string::npos) text.resize(nl);
+  return text;
+}
+
+// A credential the hub does not have (or of the wrong kind) is the caller's mistake: a
+// 400 naming the parameter, as task creation names its fields.
+Status CredentialProblem(const Status& st, const char* parameter) {
+  Status out = st;
+  if (out.code() == Code::kInvalidArgument) out.WithField(std::string("parameters.") + parameter);
+  return out;
+}
+
+TaskRunner::SideCheck ListSample(const OpenTaskInput& in, bool source, int max_sample) {
+  TaskRunner::SideCheck check;
+  const auto start = SteadyClock::now();
+  auto opened = OpenTaskSide(in, source);
+  if (!opened.ok()) {
+    check.error = OneLine(opened.status());
+  } else if (opened->store == nullptr) {
+    check.ok = true;  // a local destination the task would create
+  } else {
+    ListOptions options;
+    options.prefix = opened->prefix;
+    options.page_size = max_sample;
+    auto lister = opened->store->List(options);
+    ListPage page;
+    auto more = lister->Next(&page);
+    if (!more.ok()) {
+      check.error = OneLine(more.status());
+    } else {
+      check.ok = true;
+      for (const ObjectInfo& object : page.objects) {
+        if (static_cast<int>(check.sample.size()) >= max_sample) break;
+        check.sample.push_back(object.key);
+      }
+    }
+  }
+  check.elapsed_ms = MillisSince(start);
+  return check;
+}
+
+}  // namespace
+
+Result<TaskRunner::ConnectionCheck> TaskRunner::CheckConnection(const std::string& type,
+                                                                const nlohmann::json& parameters,
+                                                                int max_sample) {
+  ConnectionCheck result;
+  if (type == "image") {
+    DTH_ASSIGN_OR_RETURN(ImageTaskSpec spec, ImageSpec(parameters));
+    auto src = OpenRegistry(spec.source_registry, spec.source_credential);
+    if (!src.ok() && src.status().code() == Code::kInvalidArgument && !spec.source_credential.empty())
+      return CredentialProblem(src.status(), "srcCredential");
+    auto dst = OpenRegistry(spec.destination_registry, spec.destination_credential);
+    if (!dst.ok() && dst.status().code() == Code::kInvalidArgument && !spec.destination_credential.empty())
+      return CredentialProblem(dst.status(), "destCredential");
+    // Source: the first selected image's tags (or the catalog), a few of them.
+    {
+      SideCheck& check = result.source;
+      const auto start = SteadyClock::now();
+      if (!src.ok()) {
+        check.error = OneLine(src.status());
+      } else {
+        src->config.retry.max_attempts = 1;
+        registry::RegistryClient client(src->config, http_);
+        Result<std::vector<std::string>> names = std::vector<std::string>();
+        std::string repository;
+        if (spec.all) {
+          names = client.Catalog();
+        } else {
+          auto ref = registry::ParseImageRef(spec.images.front());
+          if (!ref.ok()) {
+            names = ref.status();
+          } else {
+            repository = ref->repository;
+            names = client.Tags(repository);
+          }
+        }
+        if (!names.ok()) {
+          check.error = OneLine(names.status());
+        } else {
+          check.ok = true;
+          for (const std::string& name : *names) {
+            if (static_cast<int>(check.sample.size()) >= max_sample) break;
+            check.sample.push_back(repository.empty() ? name : repository + ":" + name);
+          }
+        }
+      }
+      check.elapsed_ms = MillisSince(start);
+    }
+    // Destination: the registry answers /v2/ with these credentials.
+    {
+      SideCheck& check = result.destination;
+      const auto start = SteadyClock::now();
+      if (!dst.ok()) {
+        check.error = OneLine(dst.status());
+      } else {
+        dst->config.retry.max_attempts = 1;
+        registry::RegistryClient client(dst->config, http_);
+        Status st = client.CheckVersion();
+        check.ok = st.ok();
+        if (!st.ok()) check.error = OneLine(st);
+      }
+      check.elapsed_ms = MillisSince(start);
+    }
+    return result;
+  }
+
+  DTH_ASSIGN_OR_RETURN(SyncTaskSpec spec, S3Spec(parameters));
+  // Named credentials first: an unknown name is a 400 before anything is contacted.
+  auto src_conn = Connect(spec.source_connection, nullptr, 1);
+  if (!src_conn.ok()) return CredentialProblem(src_conn.status(), "srcCredentials");
+  const TaskConnection dst_side = DestinationConnection(spec);
+  const char* dst_field = spec.destination_connection.profile.empty() ? "srcCredentials" : "destCredentials";
+  auto dst_conn = Connect(dst_side, nullptr, 1);
+  if (!dst_conn.ok()) return CredentialProblem(dst_conn.status(), dst_field);
+
+  OpenTaskInput in;
+  in.spec = spec;
+  in.source_connection = *src_conn;
+  in.destination_connection = *dst_conn;
+  in.http = http_;
+  in.restrict_local = true;
+  in.allowed_local_roots = options_.allowed_local_roots;
+  // Both sides at once: an unreachable one costs its connect timeout only once.
+  std::thread destination([&] { result.destination = ListSample(in, /*source=*/false, max_sample); });
+  result.source = ListSample(in, /*source=*/true, max_sample);
+  destination.join();
+  return result;
+}
+
+}  // namespace dth::control
