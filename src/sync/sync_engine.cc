@@ -288,9 +288,10 @@ Result<SyncReport> SyncEngine::Sync() {
       report.deletes_not_run += static_cast<uint64_t>(stats->held);
     }
   }
+  // A plan cut short by a stop has no totals: its skips are not known.
   RunCounters counters{static_cast<int64_t>(report.copied_objects),
                        static_cast<int64_t>(report.copied_bytes),
-                       static_cast<int64_t>(plan->skip_objects),
+                       plan.ok() ? static_cast<int64_t>(plan->skip_objects) : 0,
                        static_cast<int64_t>(report.failures_total),
                        static_cast<int64_t>(report.deleted_objects)};
   DTH_RETURN_IF_ERROR(stores_.state.AddToRun(run_id, counters));
