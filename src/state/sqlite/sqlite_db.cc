@@ -125,8 +125,18 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path,
   sqlite3_extended_result_codes(raw, 1);
   db->busy_timeout_us_ = static_cast<int64_t>(busy_timeout.count()) * 1000;
   sqlite3_busy_handler(raw, &SqliteDb::OnBusy, db.get());
-  // journal_mode answers "memory" for ":memory:"; that is fine.
-  Status status = db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+  // journal_mode answers "memory" for ":memory:"; that is fine. Switching a new file to
+  // WAL takes its lock from a read lock: when another connection does the same at once,
+  // SQLite answers SQLITE_BUSY without calling the busy handler (it would deadlock), so
+  // the switch is tried again until the busy timeout.
+  const auto deadline = std::chrono::steady_clock::now() + busy_timeout;
+  Status status;
+  for (int attempt = 0;; ++attempt) {
+    status = db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+    const bool busy = (sqlite3_extended_errcode(raw) & 0xff) == SQLITE_BUSY;
+    if (status.ok() || !busy || std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::microseconds(std::min(100 << std::min(attempt, 5), 2000)));
+  }
   if (!status.ok()) return status.Prefix("open sqlite database " + path);
   return db;
 }
