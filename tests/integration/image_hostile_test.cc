@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -191,7 +192,13 @@ TEST_F(ImageHostileTest, ALayerWithoutASizeInItsManifestStreamsInsteadOfFillingM
   uint64_t peak = ProcStatusKiB("VmHWM:");
   ASSERT_EQ(summary.copied, 1) << summary.results[0].error.message();
   RecordProperty("peak_rss_growth_kib", static_cast<int>(peak - before));
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer keeps freed memory in quarantine (256 MiB): resident size says
+  // nothing there. The copy itself is still checked below.
+  std::cout << "[ image    ] memory bound not checked under AddressSanitizer\n";
+#else
   EXPECT_LT(peak - before, 24u << 10) << "peak RSS grew by " << (peak - before) / 1024 << " MiB for a 48 MiB layer";
+#endif
   auto there = dst->HeadBlob(plan.destination_prefix + "/" + repo, layer_digest);
   ASSERT_TRUE(there.ok());
   ASSERT_TRUE(there->has_value());
