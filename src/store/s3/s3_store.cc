@@ -163,21 +163,23 @@ Result<std::string> S3Store::SendWithMd5(S3Request request, ByteSource& body) {
   request.headers.emplace_back("Content-MD5", Base64Encode(md5));
   request.body = &body;
   DTH_ASSIGN_OR_RETURN(HttpResponse resp, client_.Execute(request));
-  const std::string* etag_header = resp.Header("ETag");
-  std::string etag = etag_header ? StripQuotes(*etag_header) : "";
-  DTH_RETURN_IF_ERROR(CheckEtagIsMd5(request, etag, HexEncode(md5)));
-  return etag;
+  return EtagCheckedAgainstMd5(request, resp, HexEncode(md5));
 }
 
-Status S3Store::CheckEtagIsMd5(const S3Request& request, const std::string& etag,
-                               const std::string& md5_hex) const {
-  if (features_.etag_is_md5 && !etag.empty() && etag.find('-') == std::string::npos &&
-      FindHeader(request.headers, "x-amz-server-side-encryption") == nullptr &&
+Result<std::string> S3Store::EtagCheckedAgainstMd5(const S3Request& request, const HttpResponse& resp,
+                                                   const std::string& md5_hex) const {
+  const std::string* etag_header = resp.Header("ETag");
+  std::string etag = etag_header ? StripQuotes(*etag_header) : "";
+  const std::string* applied = resp.Header("x-amz-server-side-encryption");
+  const bool encrypted = FindHeader(request.headers, "x-amz-server-side-encryption") != nullptr ||
+                         (applied != nullptr && !EqualsIgnoreCase(*applied, "AES256")) ||
+                         resp.Header("x-amz-server-side-encryption-customer-algorithm") != nullptr;
+  if (features_.etag_is_md5 && !etag.empty() && etag.find('-') == std::string::npos && !encrypted &&
       !EqualsIgnoreCase(etag, md5_hex)) {
     return Corruption(request.operation + " " + client_.Describe(request.key) +
                       ": the server's ETag " + etag + " does not match the MD5 sent " + md5_hex);
   }
-  return Status::Ok();
+  return etag;
 }
 
 Result<std::string> S3Store::SendKnownMd5(S3Request request, ByteSource& body,
@@ -195,15 +197,13 @@ Result<std::string> S3Store::SendKnownMd5(S3Request request, ByteSource& body,
     if (!body.replayable() && resp.status().retryable()) S3Client::Retries().Note(resp.status());
     return resp.status();
   }
-  const std::string* etag_header = resp->Header("ETag");
-  std::string etag = etag_header ? StripQuotes(*etag_header) : "";
-  Status check = CheckEtagIsMd5(request, etag, md5_hex);
-  if (!check.ok()) {
+  auto etag = EtagCheckedAgainstMd5(request, *resp, md5_hex);
+  if (!etag.ok()) {
     // The server kept bytes that are not the promised ones (it does not check Content-MD5:
     // s3rver): remove them rather than leave them for a reader to trust.
     Status removed = Delete(request.key);
-    return Corruption(check.message() + (removed.ok() ? "; the object was removed"
-                                                      : "; removing it failed: " + removed.message()));
+    return Corruption(etag.status().message() + (removed.ok() ? "; the object was removed"
+                                                              : "; removing it failed: " + removed.message()));
   }
   return etag;
 }

@@ -73,9 +73,11 @@ class S3Store : public ObjectStore {
   // Sends body with a Content-MD5 known in advance (UNSIGNED-PAYLOAD, the server checks
   // the MD5): no pre-pass, so the body may be read only once (then one attempt).
   Result<std::string> SendKnownMd5(S3Request request, ByteSource& body, const std::string& md5_hex);
-  // kCorruption when the server's ETag should be the MD5 sent and is not.
-  Status CheckEtagIsMd5(const S3Request& request, const std::string& etag,
-                        const std::string& md5_hex) const;
+  // The answer's ETag; kCorruption when it should be the MD5 sent and is not (not under
+  // SSE-KMS or SSE-C, asked for or applied by the bucket's default, whose ETags are not
+  // the MD5 of the bytes).
+  Result<std::string> EtagCheckedAgainstMd5(const S3Request& request, const HttpResponse& resp,
+                                            const std::string& md5_hex) const;
   // An object's or part's bytes, protected as config().body_checksum says.
   Result<std::string> SendData(S3Request request, ByteSource& body);
   // A body that can be read once: chunk-signed, in one attempt (a retry could not
