@@ -23,6 +23,7 @@ import { useFlash } from '../flash';
 import { TaskStatusView } from '../components/TaskStatus';
 import { ProgressCell } from '../components/ProgressCell';
 import { ACTIVE, destinationText, sourceText } from '../components/tasks';
+import { throughput } from '../components/runView';
 
 const PAGE = 20;
 const STATUSES = ['STARTING', 'IN_PROGRESS', 'DONE', 'ERROR', 'STOPPING', 'STOPPED'];
@@ -70,6 +71,16 @@ export function TaskList() {
     void load();
   }, [load]);
 
+  // One row read again (its last run's totals), if it is still shown and not older.
+  const refreshRow = useCallback(async (id: string) => {
+    try {
+      const fresh = await api<Task>('GET', `/api/v1/tasks/${encodeURIComponent(id)}`);
+      setTasks((list) => list.map((x) => (x.id === id && fresh.revision >= x.revision ? fresh : x)));
+    } catch {
+      // gone or unreachable: the next load says so
+    }
+  }, []);
+
   // Live: progress and status changes of every task, applied to the rows shown.
   useEffect(
     () =>
@@ -88,9 +99,11 @@ export function TaskList() {
                 : x,
             ),
           );
+          // A run ended: the row shows that run's totals (last_run) instead of live progress.
+          if (!ACTIVE.includes(s.status)) void refreshRow(s.id);
         },
       }),
-    [],
+    [refreshRow],
   );
 
   const resetPaging = () => {
@@ -264,20 +277,34 @@ export function TaskList() {
             ),
             isRowHeader: true,
           },
-          { id: 'status', header: t('common.status'), cell: (x) => <TaskStatusView status={x.status} error={x.error} /> },
+          {
+            id: 'status',
+            header: t('common.status'),
+            cell: (x) => <TaskStatusView status={x.status} error={x.error} lastRun={x.last_run} taskId={x.id} />,
+          },
           {
             id: 'progress',
             header: t('tasks.progress'),
             minWidth: 180,
-            cell: (x) => <ProgressCell progress={x.progress} label={`${t('tasks.progress')} ${x.id}`} />,
+            cell: (x) => (
+              <ProgressCell
+                progress={ACTIVE.includes(x.status) ? x.progress : null}
+                lastRun={x.last_run}
+                label={`${t('tasks.progress')} ${x.id}`}
+              />
+            ),
           },
           {
             id: 'rate',
             header: t('tasks.throughput'),
-            cell: (x) =>
-              x.progress && ACTIVE.includes(x.status)
-                ? t('units.perSecond', { value: bytes(x.progress.bytes_per_second) })
-                : t('common.none'),
+            cell: (x) => {
+              const active = ACTIVE.includes(x.status);
+              const rate = throughput(x.progress, x.last_run, active);
+              if (rate === null) return t('common.none');
+              return active && x.progress
+                ? t('units.perSecond', { value: bytes(rate) })
+                : t('tasks.averageRate', { value: bytes(rate) });
+            },
           },
           { id: 'source', header: t('tasks.source'), cell: (x) => sourceText(x) },
           { id: 'destination', header: t('tasks.destination'), cell: (x) => destinationText(x) },

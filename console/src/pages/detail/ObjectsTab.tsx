@@ -34,14 +34,24 @@ interface Summary {
   total: number;
 }
 
-export function ObjectsTab({ taskId, changes, onRetried }: { taskId: string; changes: number; onRetried: (t: Task) => void }) {
+export function ObjectsTab({
+  taskId,
+  changes,
+  onRetried,
+  initialStatus = '',
+}: {
+  taskId: string;
+  changes: number;
+  onRetried: (t: Task) => void;
+  initialStatus?: string;  // e.g. "failed" from the task's "Done, N failed" status
+}) {
   const { t, lang } = useLang();
   const flash = useFlash();
   const base = `/api/v1/tasks/${encodeURIComponent(taskId)}/objects`;
   const [items, setItems] = useState<ObjectRecord[]>([]);
   const [summary, setSummary] = useState<Summary | null>(null);
   const [loading, setLoading] = useState(true);
-  const [status, setStatus] = useState('');
+  const [status, setStatus] = useState(initialStatus);
   const [prefixText, setPrefixText] = useState('');
   const [prefix, setPrefix] = useState('');
   const [cursors, setCursors] = useState<string[]>(['']);
