@@ -50,6 +50,16 @@ async function noEnglishLeft(page: Page, name: string) {
   expect(left).toEqual([]);
 }
 
+// The task list's first contentful paint and its first page of rows (the mark the list sets
+// the frame after it shows them), in ms since the navigation started: measured, not asserted.
+async function listPaint(page: Page): Promise<{ fcp: number; rows: number }> {
+  await page.waitForFunction(() => performance.getEntriesByName('dth:task-list-rows').length > 0);
+  return page.evaluate(() => ({
+    fcp: Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1),
+    rows: Math.round(performance.getEntriesByName('dth:task-list-rows')[0].startTime),
+  }));
+}
+
 async function signIn(page: Page) {
   await page.goto('/');
   await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
@@ -104,6 +114,7 @@ test('a credential is created and its value never shown', async ({ page }) => {
   await page.getByRole('button', { name: 'Show the metrics' }).click();
   await expect(page.getByTestId('metrics')).toContainText('dth_build_info');
   await axe(page, 'about');
+  await shot(page, 'about-en');
 });
 
 async function wizardS3(page: Page, opts: { prefix?: string; workers?: string; start?: boolean; cron?: string; refused?: boolean; testConnection?: boolean }) {
@@ -193,11 +204,8 @@ test('an S3 task made in the wizard copies a prefix and reaches Done', async ({ 
   // Measured, not asserted: the task list's first paint and rows after a fresh load.
   await page.reload();
   await expect(page.getByRole('row', { name: new RegExp(id) })).toBeVisible();
-  const paint = await page.evaluate(() => ({
-    fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1,
-    rows: performance.now(),
-  }));
-  console.log(`task list on loopback: first contentful paint ${Math.round(paint.fcp)} ms, rows by ${Math.round(paint.rows)} ms`);
+  const paint = await listPaint(page);
+  console.log(`task list on loopback: first contentful paint ${paint.fcp} ms, rows shown at ${paint.rows} ms`);
   await shot(page, 'tasks-en');
 });
 
@@ -231,6 +239,7 @@ test('an object the destination refuses shows its reason and is retried once fix
   await listed.getByText('Done, 1 failed').click();
   await expect(page.getByRole('dialog')).toContainText('bad/refused.txt');
   await axe(page, 'task list: partly failed task');
+  await shot(page, 'tasks-done-with-failures-en');
   await page.getByRole('dialog').getByRole('link', { name: 'Show the failed objects' }).click();
   await expect(page.getByRole('tab', { name: 'Objects', selected: true })).toBeVisible();
   const row = page.getByRole('row', { name: /bad\/refused\.txt/ });
@@ -390,7 +399,7 @@ test('an image task made in the wizard copies between the two test registries an
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(/\sDone$/);
   await page.getByRole('tab', { name: 'Images' }).click();
   const row = page.getByRole('row', { name: new RegExp(`${repo}:v1`) });
-  await expect(row).toContainText('copied');
+  await expect(row).toContainText('Copied');
   await expect(row).toContainText(`mirror/${repo}:v1`);
   await axe(page, 'task detail: images');
   await shot(page, 'images-en');
@@ -588,6 +597,9 @@ test('10,000 tasks and 1,000,000 object records stay responsive (server-side pag
     figures.push(`${name} ${ms} ms`);
   }
   console.log(`API at 10,000 tasks and 1,000,000 records: ${figures.join(', ')}`);
+  const summary = (await timed(`/api/v1/tasks/${id}/objects/summary`)).body as { done: number; failed: number; total: number };
+  expect(summary.failed).toBe(10);
+  expect(summary.total).toBeGreaterThanOrEqual(1_000_000);
 
   // The task list: its first page, measured in the browser (first contentful paint, and
   // when the first row was shown after the navigation started), then paging and filters.
@@ -595,11 +607,13 @@ test('10,000 tasks and 1,000,000 object records stay responsive (server-side pag
   await page.goto('/');
   const firstRow = page.getByRole('row').nth(1);
   await expect(firstRow).toBeVisible();
-  const paint = await page.evaluate(() => ({
-    fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1,
-    rows: performance.now(),
-  }));
-  console.log(`task list of 10,000 tasks on loopback: first contentful paint ${Math.round(paint.fcp)} ms, first page of rows by ${Math.round(paint.rows)} ms`);
+  // Three loads (the machine is shared: one figure says little), printed, not asserted.
+  const paints = [await listPaint(page)];
+  for (let i = 0; i < 2; i++) {
+    await page.reload();
+    paints.push(await listPaint(page));
+  }
+  console.log(`task list of 10,000 tasks on loopback, three loads: first contentful paint ${paints.map((p) => p.fcp).join(' / ')} ms, first page of rows shown at ${paints.map((p) => p.rows).join(' / ')} ms`);
   await expect(page.getByRole('heading', { name: /Tasks/ }).first()).toContainText('(20+)');
   const firstId = await firstRow.getByRole('link').first().innerText();
   await page.getByRole('button', { name: 'Next page' }).click();
@@ -614,7 +628,7 @@ test('10,000 tasks and 1,000,000 object records stay responsive (server-side pag
 
   // The objects tab over a million records: the counts, a filter by status and by prefix.
   await page.goto(`/tasks/${id}?tab=objects`);
-  await expect(page.getByText('1000000 done, 10 failed')).toBeVisible();
+  await expect(page.getByText(`${summary.done} done, 10 failed`)).toBeVisible();
   await chooseSelect(page, 'Object status', 'Failed');
   await expect(page.getByRole('row', { name: /seed\/\d+\.bin/ })).toHaveCount(10);
   await expect(page.getByRole('row', { name: /seed\/0504242\.bin/ })).toContainText('seeded failure');

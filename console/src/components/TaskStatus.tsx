@@ -56,7 +56,7 @@ export function TaskStatusView({
       error
     );
   return (
-    <Popover header={t('detail.error')} content={content} dismissAriaLabel={t('common.close')} triggerType="text" size="large">
+    <Popover header={failed > 0 ? t('detail.failed') : t('detail.error')} content={content} dismissAriaLabel={t('common.close')} triggerType="text" size="large">
       {indicator}
     </Popover>
   );

@@ -236,6 +236,10 @@ export const en = {
   'detail.imageDest': 'Destination image',
   'detail.digest': 'Digest',
   'detail.noImages': 'No image records yet',
+  'detail.imgStatus.copied': 'Copied',
+  'detail.imgStatus.up-to-date': 'Up to date',
+  'detail.imgStatus.failed': 'Failed',
+  'detail.imgStatus.would-copy': 'Would copy',
 
   'creds.title': 'Credentials',
   'creds.create': 'Create credential',

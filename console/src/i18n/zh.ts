@@ -238,6 +238,10 @@ export const zh: Record<MessageKey, string> = {
   'detail.imageDest': '目标镜像',
   'detail.digest': '摘要',
   'detail.noImages': '还没有镜像记录',
+  'detail.imgStatus.copied': '已复制',
+  'detail.imgStatus.up-to-date': '已是最新',
+  'detail.imgStatus.failed': '失败',
+  'detail.imgStatus.would-copy': '将复制',
 
   'creds.title': '凭证',
   'creds.create': '创建凭证',

@@ -212,6 +212,7 @@ export default function TaskDetail({ id }: { id: string }) {
         ) : lastRun ? (
           <SpaceBetween size="s">
             <Box color="text-body-secondary">{t('detail.lastRun', { id: lastRun.id })}</Box>
+            <ProgressCell progress={null} lastRun={lastRun} label={t('tasks.progress')} />
             <ColumnLayout columns={4} variant="text-grid">
               <div>
                 <Box variant="awsui-key-label">{t('detail.objectsDone')}</Box>
