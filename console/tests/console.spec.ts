@@ -390,6 +390,7 @@ test('an image task made in the wizard copies between the two test registries an
   await page.getByRole('option', { name: 'reg-token' }).click();
   await page.getByLabel('Destination prefix').fill('mirror');
   await axe(page, 'wizard: images');
+  await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, 'wizard-images-en');
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByRole('button', { name: 'Next' }).click();

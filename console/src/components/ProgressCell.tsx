@@ -11,6 +11,7 @@ export function ProgressCell({ progress, lastRun, label }: { progress: Progress 
   const f = progressFigures(progress, lastRun);
   if (!f) return <>{t('common.none')}</>;
   const parts = [t('tasks.objects', { done: f.objectsDone, planned: f.objectsPlanned }), bytes(f.bytesDone)];
+  if (f.skipped > 0) parts.push(t('tasks.skippedCount', { n: f.skipped }));
   if (f.failed > 0) parts.push(t('tasks.failedCount', { n: f.failed }));
   return <ProgressBar value={f.value} ariaLabel={label} additionalInfo={parts.join(' · ')} />;
 }

@@ -73,6 +73,7 @@ describe('runView', () => {
     expect(throughput(progress, run, false)).toBe(3072);  // 30,720 bytes in 10 s
     expect(throughput(null, { ...run, status: 'RUNNING', finished_at: null }, false)).toBeNull();
     expect(throughput(null, null, false)).toBeNull();
+    expect(throughput(null, { ...run, status: 'DONE', bytes_done: 0 }, false)).toBeNull();  // nothing copied
   });
 
   it('counts failed objects only for a task in ERROR whose run copied the rest', () => {
@@ -96,6 +97,13 @@ describe('ProgressCell', () => {
     const out = html(<ProgressCell progress={null} lastRun={run} label="Progress" />);
     expect(out).toMatch(/<progress[^>]*value="99"/);
     expect(text(out)).toContain('30 of 31 objects · 30.0 KiB · 1 failed');
+  });
+
+  it('says how many were up to date when a run had nothing to copy', () => {
+    const noop = { ...run, status: 'DONE', objects_planned: 0, bytes_planned: 0, objects_done: 0, bytes_done: 0, objects_failed: 0, objects_skipped: 30 };
+    const out = html(<ProgressCell progress={null} lastRun={noop} label="Progress" />);
+    expect(out).toMatch(/<progress[^>]*value="100"/);
+    expect(text(out)).toContain('0 of 0 objects · 0 B · 30 up to date');
   });
 
   it('is a dash before the first run', () => {

@@ -10,6 +10,7 @@ export interface Figures {
   objectsPlanned: number;
   bytesDone: number;
   failed: number;
+  skipped: number;         // found up to date at the destination (the last run's; 0 live)
   live: boolean;           // from a run going on (else the last run's totals)
 }
 
@@ -27,6 +28,7 @@ export function progressFigures(progress: Progress | null | undefined, lastRun: 
       objectsPlanned: progress.objects_planned,
       bytesDone: progress.bytes_done,
       failed: progress.objects_failed,
+      skipped: 0,
       live: true,
     };
   }
@@ -40,15 +42,18 @@ export function progressFigures(progress: Progress | null | undefined, lastRun: 
     objectsPlanned: lastRun.objects_planned,
     bytesDone: lastRun.bytes_done,
     failed: lastRun.objects_failed,
+    skipped: lastRun.objects_skipped,
     live: false,
   };
 }
 
 // Bytes per second: the live rate while a run goes on, else the last finished run's average
-// (bytes copied over its wall time); null when there is nothing to say.
+// (bytes copied over its wall time); null when there is nothing to say (nor for a run that
+// copied nothing: every object was up to date).
 export function throughput(progress: Progress | null | undefined, lastRun: Run | null | undefined, active: boolean): number | null {
   if (progress && active) return progress.bytes_per_second;
   if (!lastRun || lastRun.status === ACTIVE_RUN || !lastRun.started_at || !lastRun.finished_at) return null;
+  if (lastRun.bytes_done <= 0) return null;
   const seconds = (Date.parse(lastRun.finished_at) - Date.parse(lastRun.started_at)) / 1000;
   if (!Number.isFinite(seconds) || seconds <= 0) return null;
   return lastRun.bytes_done / seconds;

@@ -90,6 +90,7 @@ export const en = {
   'tasks.selectAll': 'Select all tasks',
   'tasks.objects': '{done} of {planned} objects',
   'tasks.failedCount': '{n} failed',
+  'tasks.skippedCount': '{n} up to date',
   'tasks.averageRate': '{value}/s on average',
   'tasks.onePage': 'Tasks, page {n}',
 

@@ -92,6 +92,7 @@ export const zh: Record<MessageKey, string> = {
   'tasks.selectAll': '选择全部任务',
   'tasks.objects': '{done} / {planned} 个对象',
   'tasks.failedCount': '{n} 个失败',
+  'tasks.skippedCount': '{n} 个已是最新',
   'tasks.averageRate': '平均 {value}/秒',
   'tasks.onePage': '任务，第 {n} 页',
 
