@@ -141,6 +141,17 @@ std::string FormatObjects(const json& objects) {
   return FormatTable({"STATUS", "SIZE", "ATTEMPTS", "KEY", "ERROR"}, rows);
 }
 
+std::string FormatImages(const json& images) {
+  std::vector<std::vector<std::string>> rows;
+  for (const json& i : images) {
+    std::string digest = Field(i, "destination_digest");
+    if (digest.empty()) digest = "-";
+    rows.push_back({Field(i, "status"), Field(i, "source"), Field(i, "destination"), digest,
+                    Field(i, "error")});
+  }
+  return FormatTable({"STATUS", "SOURCE", "DESTINATION", "DIGEST", "ERROR"}, rows);
+}
+
 std::string FormatLogLine(const json& e) {
   std::string level = Field(e, "level");
   for (char& c : level) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

@@ -23,6 +23,7 @@ std::string FormatTaskList(const nlohmann::json& tasks);
 // `last_run`: the task's latest run (GET .../runs?limit=1), or null.
 std::string FormatTask(const nlohmann::json& task, const nlohmann::json& last_run);
 std::string FormatObjects(const nlohmann::json& objects);
+std::string FormatImages(const nlohmann::json& images);
 std::string FormatLogLine(const nlohmann::json& entry);
 
 }  // namespace dth::cli
