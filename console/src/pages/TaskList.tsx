@@ -80,6 +80,10 @@ export function TaskList() {
     requestAnimationFrame(() => performance.mark('dth:task-list-rows'));
   }, [loading]);
 
+  const shown = useRef<Task[]>([]);  // the rows on screen, for the event handlers
+  useEffect(() => {
+    shown.current = tasks;
+  }, [tasks]);
   // One row read again (its last run's totals), if it is still shown and not older.
   const refreshRow = useCallback(async (id: string) => {
     try {
@@ -109,7 +113,8 @@ export function TaskList() {
             ),
           );
           // A run ended: the row shows that run's totals (last_run) instead of live progress.
-          if (!ACTIVE.includes(s.status)) void refreshRow(s.id);
+          // Only rows on this page: a hub of thousands of tasks sends events for all of them.
+          if (!ACTIVE.includes(s.status) && shown.current.some((x) => x.id === s.id)) void refreshRow(s.id);
         },
       }),
     [refreshRow],
