@@ -32,7 +32,7 @@ const run: Run = {
   task_id: 't-000000000001',
   trigger: 'manual',
   status: 'ERROR',
-  error: '1 objects failed (the first: bad/refused.txt: AccessDenied)',
+  error: '1 object failed (bad/refused.txt: AccessDenied)',
   objects_planned: 31,
   bytes_planned: 31000,
   objects_done: 30,
