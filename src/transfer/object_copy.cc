@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "store/direct_read.h"
 #include "transfer/buffer_pool.h"
 #include "transfer/byte_pipe.h"
 #include "transfer/copy_tags.h"
@@ -13,6 +14,15 @@
 
 namespace dth {
 namespace {
+
+// The source's bytes as a rewindable source read in place (a local file), or kNotSupported
+// where the source reads with Get.
+Result<std::unique_ptr<ByteSource>> OpenDirect(ObjectStore& source, const std::string& key,
+                                               const GetOptions& options, ObjectHead* head = nullptr) {
+  DirectRead* direct = DirectReadOf(source);
+  if (direct == nullptr) return NotSupported(source.Describe() + ": read with Get");
+  return direct->OpenRead(key, options, head);
+}
 
 bool Cancelled(const CopyOptions& options) {
   return options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed);
@@ -91,6 +101,13 @@ Result<std::string> CopyPart(ObjectStore& source, const std::string& source_key,
   if (options.server_side) {
     CopySource src{options.server_side_source_bucket, source_key, source_etag, range};
     return destination.UploadPartCopy(destination_key, upload_id, part_number, src);
+  }
+  if (length > 0) {
+    // A source read without requests (a local file) is the part's body itself: read
+    // positionally, hashed and sent (again on a retry), never held in memory.
+    auto file = OpenDirect(source, source_key, GetOptions{range, source_etag});
+    if (file.ok()) return destination.UploadPart(destination_key, upload_id, part_number, **file);
+    if (file.status().code() != Code::kNotSupported) return file.status();
   }
   if (destination.StreamsParts() && length > 0) {
     Status download;
@@ -327,6 +344,30 @@ Status CopyBuffered(ObjectStore& source, const std::string& source_key, ObjectSt
   return Status::Ok();
 }
 
+// The small-object path from a source read without requests (a local file, opened by
+// DirectRead::OpenRead): the file itself is the Put's body, read positionally (hashed
+// first where the destination wants a digest, then sent, and sent again on a retry), so
+// nothing is held in memory. The destination checks the bytes: against the source's
+// known MD5 (Content-MD5), else against the digest of the pre-pass; a file written
+// meanwhile fails its last read, which cuts the upload short (nothing is stored).
+Status CopyFromFile(ObjectStore& source, const std::string& source_key, ByteSource& body,
+                    const ObjectHead& head, ObjectStore& destination,
+                    const std::string& destination_key, const Tags* tags,
+                    const CopyOptions& options, CopyResult* result) {
+  Tags fetched;
+  if (tags == nullptr) {
+    DTH_ASSIGN_OR_RETURN(fetched, TagsToCarry(source, source_key, destination, options));
+    tags = &fetched;
+  }
+  PutOptions put = DestinationOptions(head, *tags, options);
+  if (EtagIsContentMd5(source.Features(), head)) put.content_md5 = head.info.etag;
+  DTH_ASSIGN_OR_RETURN(result->destination_etag, destination.Put(destination_key, body, put));
+  result->bytes = head.info.size;
+  result->source_etag = head.info.etag;
+  if (options.on_progress) options.on_progress(head.info.size, head.info.size);
+  return Status::Ok();
+}
+
 // A server-side CopyObject of the version etag. Metadata and tags travel by themselves
 // (directive COPY): no HEAD is needed. Only --no-metadata replaces the metadata; storage
 // class, ACL and encryption are request headers S3 applies with either directive.
@@ -368,6 +409,17 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
     return result;
   }
   if (listed != nullptr && !options.server_side && listed->size <= options.multipart_threshold &&
+      listed->size <= f.max_put_size) {
+    ObjectHead head;
+    auto file = OpenDirect(source, source_key, GetOptions{std::nullopt, PinVersion(*listed)}, &head);
+    if (file.ok()) {
+      DTH_RETURN_IF_ERROR(CopyFromFile(source, source_key, **file, head, destination,
+                                       destination_key, nullptr, options, &result));
+      return result;
+    }
+    if (file.status().code() != Code::kNotSupported) return file.status();
+  }
+  if (listed != nullptr && !options.server_side && listed->size <= options.multipart_threshold &&
       listed->size <= f.max_put_size && CanStreamVerified(source, listed->size, listed->etag)) {
     bool retry_in_memory = false;
     Status st = CopyVerifiedStream(source, source_key, destination, destination_key,
@@ -404,6 +456,16 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
   DTH_ASSIGN_OR_RETURN(Tags tags, TagsToCarry(source, source_key, destination, options));
   PutOptions put = DestinationOptions(head, tags, options);
 
+  if (!options.server_side && !multipart) {
+    ObjectHead opened;
+    auto file = OpenDirect(source, source_key, GetOptions{std::nullopt, PinVersion(head.info)}, &opened);
+    if (file.ok()) {
+      DTH_RETURN_IF_ERROR(CopyFromFile(source, source_key, **file, opened, destination,
+                                       destination_key, &tags, options, &result));
+      return result;
+    }
+    if (file.status().code() != Code::kNotSupported) return file.status();
+  }
   if (!options.server_side && f.streaming_put && head.info.size <= f.max_put_size) {
     if (EtagIsContentMd5(source.Features(), head)) put.content_md5 = head.info.etag;
     BudgetHold hold(options.budget, std::min<uint64_t>(head.info.size, 8u << 20));
