@@ -14,7 +14,10 @@ Status BytePipe::Write(std::string_view data) {
     }
     if (read_closed_) return Status(Code::kCancelled, "the reading side of the transfer stopped");
     size_t take = std::min(data.size(), capacity_ - buffered_);
-    chunks_.emplace_back(data.substr(0, take));
+    size_t tail = (head_ + buffered_) % capacity_;
+    size_t first = std::min(take, capacity_ - tail);
+    std::copy_n(data.data(), first, ring_.get() + tail);
+    std::copy_n(data.data() + first, take - first, ring_.get());
     buffered_ += take;
     data.remove_prefix(take);
     if (reader_wants_ != 0 && buffered_ >= reader_wants_) readable_.notify_one();
@@ -41,18 +44,11 @@ Result<size_t> BytePipe::Read(char* buf, size_t n) {
     if (!write_status_.ok()) return write_status_;
     return size_t{0};
   }
-  size_t done = 0;
-  while (done < n && !chunks_.empty()) {
-    const std::string& front = chunks_.front();
-    size_t take = std::min(n - done, front.size() - front_offset_);
-    std::copy_n(front.data() + front_offset_, take, buf + done);
-    done += take;
-    front_offset_ += take;
-    if (front_offset_ == front.size()) {
-      chunks_.pop_front();
-      front_offset_ = 0;
-    }
-  }
+  const size_t done = std::min(n, buffered_);
+  const size_t first = std::min(done, capacity_ - head_);
+  std::copy_n(ring_.get() + head_, first, buf);
+  std::copy_n(ring_.get(), done - first, buf + first);
+  head_ = (head_ + done) % capacity_;
   buffered_ -= done;
   if (writer_waiting_ && capacity_ - buffered_ >= wake_bytes()) writable_.notify_one();
   return done;
