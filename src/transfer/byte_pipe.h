@@ -7,7 +7,6 @@
 #pragma once
 
 #include <condition_variable>
-#include <memory>
 #include <mutex>
 #include <string>
 
@@ -17,9 +16,10 @@ namespace dth {
 
 class BytePipe {
  public:
-  explicit BytePipe(size_t capacity)
-      : capacity_(capacity == 0 ? 1 : capacity),
-        ring_(std::make_unique_for_overwrite<char[]>(capacity_)) {}
+  explicit BytePipe(size_t capacity);
+  ~BytePipe();
+  BytePipe(const BytePipe&) = delete;
+  BytePipe& operator=(const BytePipe&) = delete;
 
   // Blocks while the pipe is full. Fails once the reader has closed.
   Status Write(std::string_view data);
@@ -52,9 +52,11 @@ class BytePipe {
   size_t reader_wants_ = 0;  // bytes the waiting reader waits for; 0 = not waiting
   bool writer_waiting_ = false;
   size_t capacity_;
-  // A ring of capacity_ bytes, allocated once: the data waiting is buffered_ bytes from
-  // head_ on (wrapping at the end). No allocation per write, no pages to fault in again.
-  std::unique_ptr<char[]> ring_;
+  // A ring of up to capacity_ bytes (grown as first written) from the shared BufferPool,
+  // given back when the pipe goes: the data waiting is buffered_ bytes from head_ on
+  // (wrapping at capacity_). No allocation per write, and no fresh pages to fault in for
+  // each object.
+  std::string ring_;
   size_t head_ = 0;
   size_t buffered_ = 0;  // bytes in the ring not yet read
   bool write_closed_ = false;
