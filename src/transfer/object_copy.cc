@@ -150,7 +150,12 @@ Result<std::string> CopyMultipart(ObjectStore& source, const std::string& source
                                   const ObjectHead& head, const PutOptions& put,
                                   const CopyOptions& options, CopyResult* result) {
   const StoreFeatures& f = destination.Features();
-  DTH_ASSIGN_OR_RETURN(PartPlan plan, PlanParts(head.info.size, options.part_size, f.min_part_size,
+  // Parts no larger than the memory budget (where the server allows): a part sent from
+  // memory is held whole.
+  uint64_t part_size = options.part_size;
+  if (options.budget != nullptr)
+    part_size = std::min(part_size, std::max(f.min_part_size, options.budget->capacity()));
+  DTH_ASSIGN_OR_RETURN(PartPlan plan, PlanParts(head.info.size, part_size, f.min_part_size,
                                                 f.max_part_size, f.max_parts));
   const std::string& pin = PinVersion(head.info);
   NoJournal no_journal;
@@ -310,6 +315,13 @@ Status CopyVerifiedStream(ObjectStore& source, const std::string& source_key,
   return Status::Ok();
 }
 
+// Whether an object (or part) of this size may be held whole in memory: --memory is a
+// hard cap, so one larger than the whole budget is never buffered (it goes multipart
+// in parts that fit, or streams, or fails and is tried again later).
+bool FitsBudget(const CopyOptions& options, uint64_t size) {
+  return options.budget == nullptr || size <= options.budget->capacity();
+}
+
 // Whether a streamed single PUT that failed is sent again from memory at once.
 bool RetryFromMemory(const Status& st, bool retry_in_memory) {
   return retry_in_memory && (st.retryable() || st.code() == Code::kCorruption ||
@@ -426,13 +438,14 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
                                    PinVersion(*listed), listed->size, nullptr, options, &result,
                                    &retry_in_memory);
     if (st.ok()) return result;
-    if (!RetryFromMemory(st, retry_in_memory)) return st;
+    if (!RetryFromMemory(st, retry_in_memory) || !FitsBudget(options, listed->size)) return st;
     ObjectHead head;
     DTH_RETURN_IF_ERROR(CopyBuffered(source, source_key, destination, destination_key, &head,
                                      PinVersion(*listed), listed->size, nullptr, options, &result));
     return result;
   }
   if (listed != nullptr && !options.server_side && !f.streaming_put &&
+      FitsBudget(options, listed->size) &&
       listed->size <= options.multipart_threshold && listed->size <= f.max_put_size) {
     ObjectHead head;
     DTH_RETURN_IF_ERROR(CopyBuffered(source, source_key, destination, destination_key, &head,
@@ -443,8 +456,14 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
   result.bytes = head.info.size;
   result.source_etag = head.info.etag;
   result.server_side = options.server_side;
+  const bool verified_stream =
+      CanStreamVerified(source, head.info.size, head.info.etag) && EtagIsContentMd5(source.Features(), head);
   bool multipart = head.info.size > options.multipart_threshold ||
-                   head.info.size > f.max_put_size;
+                   head.info.size > f.max_put_size ||
+                   // It would be held whole, and that is more than --memory allows.
+                   (!options.server_side && !f.streaming_put && f.multipart && !verified_stream &&
+                    DirectReadOf(source) == nullptr && !FitsBudget(options, head.info.size) &&
+                    head.info.size > f.min_part_size);
   if (options.server_side && !(multipart && f.multipart)) {
     DTH_ASSIGN_OR_RETURN(result.destination_etag,
                          CopyServerSide(source, source_key, destination, destination_key,
@@ -482,12 +501,12 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
     return result;
   }
   const std::string pin = PinVersion(head.info);
-  if (CanStreamVerified(source, head.info.size, head.info.etag) && EtagIsContentMd5(source.Features(), head)) {
+  if (verified_stream) {
     bool retry_in_memory = false;
     Status st = CopyVerifiedStream(source, source_key, destination, destination_key, pin,
                                    head.info.size, &tags, options, &result, &retry_in_memory);
     if (st.ok()) return result;
-    if (!RetryFromMemory(st, retry_in_memory)) return st;
+    if (!RetryFromMemory(st, retry_in_memory) || !FitsBudget(options, head.info.size)) return st;
   }
   DTH_RETURN_IF_ERROR(CopyBuffered(source, source_key, destination, destination_key, &head, pin,
                                    head.info.size, &tags, options, &result));
