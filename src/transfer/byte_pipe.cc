@@ -2,7 +2,14 @@
 
 #include <algorithm>
 
+#include "transfer/buffer_pool.h"
+
 namespace dth {
+
+BytePipe::BytePipe(size_t capacity)
+    : capacity_(capacity == 0 ? 1 : capacity), ring_(BufferPool::Shared().Take(capacity_)) {}
+
+BytePipe::~BytePipe() { BufferPool::Shared().Give(std::move(ring_)); }
 
 Status BytePipe::Write(std::string_view data) {
   std::unique_lock<std::mutex> lock(mu_);
@@ -14,7 +21,14 @@ Status BytePipe::Write(std::string_view data) {
     }
     if (read_closed_) return Status(Code::kCancelled, "the reading side of the transfer stopped");
     size_t take = std::min(data.size(), capacity_ - buffered_);
-    chunks_.emplace_back(data.substr(0, take));
+    size_t tail = (head_ + buffered_) % capacity_;
+    size_t first = std::min(take, capacity_ - tail);
+    // The ring grows as it is first filled (only the pages used are touched): up to
+    // then the free space is at its end, so tail <= ring_.size().
+    size_t over = std::min(first, ring_.size() - tail);
+    std::copy_n(data.data(), over, ring_.data() + tail);
+    ring_.append(data.data() + over, first - over);
+    std::copy_n(data.data() + first, take - first, ring_.data());
     buffered_ += take;
     data.remove_prefix(take);
     if (reader_wants_ != 0 && buffered_ >= reader_wants_) readable_.notify_one();
@@ -41,18 +55,11 @@ Result<size_t> BytePipe::Read(char* buf, size_t n) {
     if (!write_status_.ok()) return write_status_;
     return size_t{0};
   }
-  size_t done = 0;
-  while (done < n && !chunks_.empty()) {
-    const std::string& front = chunks_.front();
-    size_t take = std::min(n - done, front.size() - front_offset_);
-    std::copy_n(front.data() + front_offset_, take, buf + done);
-    done += take;
-    front_offset_ += take;
-    if (front_offset_ == front.size()) {
-      chunks_.pop_front();
-      front_offset_ = 0;
-    }
-  }
+  const size_t done = std::min(n, buffered_);
+  const size_t first = std::min(done, capacity_ - head_);
+  std::copy_n(ring_.data() + head_, first, buf);
+  std::copy_n(ring_.data(), done - first, buf + first);
+  head_ = (head_ + done) % capacity_;
   buffered_ -= done;
   if (writer_waiting_ && capacity_ - buffered_ >= wake_bytes()) writable_.notify_one();
   return done;

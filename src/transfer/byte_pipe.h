@@ -7,7 +7,6 @@
 #pragma once
 
 #include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <string>
 
@@ -17,7 +16,10 @@ namespace dth {
 
 class BytePipe {
  public:
-  explicit BytePipe(size_t capacity) : capacity_(capacity) {}
+  explicit BytePipe(size_t capacity);
+  ~BytePipe();
+  BytePipe(const BytePipe&) = delete;
+  BytePipe& operator=(const BytePipe&) = delete;
 
   // Blocks while the pipe is full. Fails once the reader has closed.
   Status Write(std::string_view data);
@@ -49,10 +51,14 @@ class BytePipe {
   std::condition_variable writable_;
   size_t reader_wants_ = 0;  // bytes the waiting reader waits for; 0 = not waiting
   bool writer_waiting_ = false;
-  std::deque<std::string> chunks_;  // data in order; the front is read from front_offset_
-  size_t front_offset_ = 0;
-  size_t buffered_ = 0;  // bytes in chunks_ not yet read
   size_t capacity_;
+  // A ring of up to capacity_ bytes (grown as first written) from the shared BufferPool,
+  // given back when the pipe goes: the data waiting is buffered_ bytes from head_ on
+  // (wrapping at capacity_). No allocation per write, and no fresh pages to fault in for
+  // each object.
+  std::string ring_;
+  size_t head_ = 0;
+  size_t buffered_ = 0;  // bytes in the ring not yet read
   bool write_closed_ = false;
   Status write_status_;
   bool read_closed_ = false;

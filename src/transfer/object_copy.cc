@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "store/direct_read.h"
 #include "transfer/buffer_pool.h"
 #include "transfer/byte_pipe.h"
 #include "transfer/copy_tags.h"
@@ -13,6 +14,15 @@
 
 namespace dth {
 namespace {
+
+// The source's bytes as a rewindable source read in place (a local file), or kNotSupported
+// where the source reads with Get.
+Result<std::unique_ptr<ByteSource>> OpenDirect(ObjectStore& source, const std::string& key,
+                                               const GetOptions& options, ObjectHead* head = nullptr) {
+  DirectRead* direct = DirectReadOf(source);
+  if (direct == nullptr) return NotSupported(source.Describe() + ": read with Get");
+  return direct->OpenRead(key, options, head);
+}
 
 bool Cancelled(const CopyOptions& options) {
   return options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed);
@@ -92,6 +102,13 @@ Result<std::string> CopyPart(ObjectStore& source, const std::string& source_key,
     CopySource src{options.server_side_source_bucket, source_key, source_etag, range};
     return destination.UploadPartCopy(destination_key, upload_id, part_number, src);
   }
+  if (length > 0) {
+    // A source read without requests (a local file) is the part's body itself: read
+    // positionally, hashed and sent (again on a retry), never held in memory.
+    auto file = OpenDirect(source, source_key, GetOptions{range, source_etag});
+    if (file.ok()) return destination.UploadPart(destination_key, upload_id, part_number, **file);
+    if (file.status().code() != Code::kNotSupported) return file.status();
+  }
   if (destination.StreamsParts() && length > 0) {
     Status download;
     auto etag = StreamPart(source, source_key, destination, destination_key, upload_id,
@@ -133,7 +150,12 @@ Result<std::string> CopyMultipart(ObjectStore& source, const std::string& source
                                   const ObjectHead& head, const PutOptions& put,
                                   const CopyOptions& options, CopyResult* result) {
   const StoreFeatures& f = destination.Features();
-  DTH_ASSIGN_OR_RETURN(PartPlan plan, PlanParts(head.info.size, options.part_size, f.min_part_size,
+  // Parts no larger than the memory budget (where the server allows): a part sent from
+  // memory is held whole.
+  uint64_t part_size = options.part_size;
+  if (options.budget != nullptr)
+    part_size = std::min(part_size, std::max(f.min_part_size, options.budget->capacity()));
+  DTH_ASSIGN_OR_RETURN(PartPlan plan, PlanParts(head.info.size, part_size, f.min_part_size,
                                                 f.max_part_size, f.max_parts));
   const std::string& pin = PinVersion(head.info);
   NoJournal no_journal;
@@ -293,6 +315,13 @@ Status CopyVerifiedStream(ObjectStore& source, const std::string& source_key,
   return Status::Ok();
 }
 
+// Whether an object (or part) of this size may be held whole in memory: --memory is a
+// hard cap, so one larger than the whole budget is never buffered (it goes multipart
+// in parts that fit, or streams, or fails and is tried again later).
+bool FitsBudget(const CopyOptions& options, uint64_t size) {
+  return options.budget == nullptr || size <= options.budget->capacity();
+}
+
 // Whether a streamed single PUT that failed is sent again from memory at once.
 bool RetryFromMemory(const Status& st, bool retry_in_memory) {
   return retry_in_memory && (st.retryable() || st.code() == Code::kCorruption ||
@@ -324,6 +353,30 @@ Status CopyBuffered(ObjectStore& source, const std::string& source_key, ObjectSt
   result->bytes = head->info.size;
   result->source_etag = head->info.etag;
   if (options.on_progress) options.on_progress(head->info.size, head->info.size);
+  return Status::Ok();
+}
+
+// The small-object path from a source read without requests (a local file, opened by
+// DirectRead::OpenRead): the file itself is the Put's body, read positionally (hashed
+// first where the destination wants a digest, then sent, and sent again on a retry), so
+// nothing is held in memory. The destination checks the bytes: against the source's
+// known MD5 (Content-MD5), else against the digest of the pre-pass; a file written
+// meanwhile fails its last read, which cuts the upload short (nothing is stored).
+Status CopyFromFile(ObjectStore& source, const std::string& source_key, ByteSource& body,
+                    const ObjectHead& head, ObjectStore& destination,
+                    const std::string& destination_key, const Tags* tags,
+                    const CopyOptions& options, CopyResult* result) {
+  Tags fetched;
+  if (tags == nullptr) {
+    DTH_ASSIGN_OR_RETURN(fetched, TagsToCarry(source, source_key, destination, options));
+    tags = &fetched;
+  }
+  PutOptions put = DestinationOptions(head, *tags, options);
+  if (EtagIsContentMd5(source.Features(), head)) put.content_md5 = head.info.etag;
+  DTH_ASSIGN_OR_RETURN(result->destination_etag, destination.Put(destination_key, body, put));
+  result->bytes = head.info.size;
+  result->source_etag = head.info.etag;
+  if (options.on_progress) options.on_progress(head.info.size, head.info.size);
   return Status::Ok();
 }
 
@@ -368,19 +421,31 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
     return result;
   }
   if (listed != nullptr && !options.server_side && listed->size <= options.multipart_threshold &&
+      listed->size <= f.max_put_size) {
+    ObjectHead head;
+    auto file = OpenDirect(source, source_key, GetOptions{std::nullopt, PinVersion(*listed)}, &head);
+    if (file.ok()) {
+      DTH_RETURN_IF_ERROR(CopyFromFile(source, source_key, **file, head, destination,
+                                       destination_key, nullptr, options, &result));
+      return result;
+    }
+    if (file.status().code() != Code::kNotSupported) return file.status();
+  }
+  if (listed != nullptr && !options.server_side && listed->size <= options.multipart_threshold &&
       listed->size <= f.max_put_size && CanStreamVerified(source, listed->size, listed->etag)) {
     bool retry_in_memory = false;
     Status st = CopyVerifiedStream(source, source_key, destination, destination_key,
                                    PinVersion(*listed), listed->size, nullptr, options, &result,
                                    &retry_in_memory);
     if (st.ok()) return result;
-    if (!RetryFromMemory(st, retry_in_memory)) return st;
+    if (!RetryFromMemory(st, retry_in_memory) || !FitsBudget(options, listed->size)) return st;
     ObjectHead head;
     DTH_RETURN_IF_ERROR(CopyBuffered(source, source_key, destination, destination_key, &head,
                                      PinVersion(*listed), listed->size, nullptr, options, &result));
     return result;
   }
   if (listed != nullptr && !options.server_side && !f.streaming_put &&
+      FitsBudget(options, listed->size) &&
       listed->size <= options.multipart_threshold && listed->size <= f.max_put_size) {
     ObjectHead head;
     DTH_RETURN_IF_ERROR(CopyBuffered(source, source_key, destination, destination_key, &head,
@@ -391,8 +456,14 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
   result.bytes = head.info.size;
   result.source_etag = head.info.etag;
   result.server_side = options.server_side;
+  const bool verified_stream =
+      CanStreamVerified(source, head.info.size, head.info.etag) && EtagIsContentMd5(source.Features(), head);
   bool multipart = head.info.size > options.multipart_threshold ||
-                   head.info.size > f.max_put_size;
+                   head.info.size > f.max_put_size ||
+                   // It would be held whole, and that is more than --memory allows.
+                   (!options.server_side && !f.streaming_put && f.multipart && !verified_stream &&
+                    DirectReadOf(source) == nullptr && !FitsBudget(options, head.info.size) &&
+                    head.info.size > f.min_part_size);
   if (options.server_side && !(multipart && f.multipart)) {
     DTH_ASSIGN_OR_RETURN(result.destination_etag,
                          CopyServerSide(source, source_key, destination, destination_key,
@@ -404,6 +475,16 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
   DTH_ASSIGN_OR_RETURN(Tags tags, TagsToCarry(source, source_key, destination, options));
   PutOptions put = DestinationOptions(head, tags, options);
 
+  if (!options.server_side && !multipart) {
+    ObjectHead opened;
+    auto file = OpenDirect(source, source_key, GetOptions{std::nullopt, PinVersion(head.info)}, &opened);
+    if (file.ok()) {
+      DTH_RETURN_IF_ERROR(CopyFromFile(source, source_key, **file, opened, destination,
+                                       destination_key, &tags, options, &result));
+      return result;
+    }
+    if (file.status().code() != Code::kNotSupported) return file.status();
+  }
   if (!options.server_side && f.streaming_put && head.info.size <= f.max_put_size) {
     if (EtagIsContentMd5(source.Features(), head)) put.content_md5 = head.info.etag;
     BudgetHold hold(options.budget, std::min<uint64_t>(head.info.size, 8u << 20));
@@ -420,12 +501,12 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
     return result;
   }
   const std::string pin = PinVersion(head.info);
-  if (CanStreamVerified(source, head.info.size, head.info.etag) && EtagIsContentMd5(source.Features(), head)) {
+  if (verified_stream) {
     bool retry_in_memory = false;
     Status st = CopyVerifiedStream(source, source_key, destination, destination_key, pin,
                                    head.info.size, &tags, options, &result, &retry_in_memory);
     if (st.ok()) return result;
-    if (!RetryFromMemory(st, retry_in_memory)) return st;
+    if (!RetryFromMemory(st, retry_in_memory) || !FitsBudget(options, head.info.size)) return st;
   }
   DTH_RETURN_IF_ERROR(CopyBuffered(source, source_key, destination, destination_key, &head, pin,
                                    head.info.size, &tags, options, &result));

@@ -329,5 +329,36 @@ TEST(ObjectCopyTest, ASourceChangedAfterListingIsNeverStreamedIntoTheDestination
   EXPECT_EQ(dst.Head("k").status().code(), Code::kNotFound);
 }
 
+// --memory is a hard cap: an object that would be held whole (its ETag is not an MD5 the
+// destination could check a stream against) and is larger than the whole budget goes
+// multipart in parts that fit, with or without a listing, instead of being buffered.
+TEST(ObjectCopyTest, AnObjectLargerThanTheMemoryBudgetIsNeverHeldWhole) {
+  StoreFeatures no_md5 = MemoryStore::DefaultFeatures();
+  no_md5.etag_is_md5 = false;
+  MemoryStore src("src", no_md5), dst("dst", MultipartOnly());
+  const std::string data = Data(12 * kMiB + 7);
+  ASSERT_TRUE(PutString(src, "obj", data).ok());
+  ByteBudget budget(6 * kMiB);
+  CopyOptions options;  // 64 MiB threshold, 16 MiB parts
+  options.budget = &budget;
+  auto listing = ListAll(src, ListOptions{});
+  ASSERT_TRUE(listing.ok() && listing->size() == 1);
+
+  const ObjectInfo* first = &listing->front();
+  for (const ObjectInfo* listed : {first, static_cast<const ObjectInfo*>(nullptr)}) {
+    auto r = CopyObject(src, "obj", dst, "copied", options, listed);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_TRUE(r->multipart);
+    EXPECT_EQ(r->parts_sent, 3);  // 6 MiB parts: each fits the budget
+    EXPECT_TRUE(*GetString(dst, "copied") == data);
+  }
+  // Within the budget, the same object is one PUT.
+  ByteBudget roomy(64 * kMiB);
+  options.budget = &roomy;
+  auto r = CopyObject(src, "obj", dst, "copied", options, &listing->front());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_FALSE(r->multipart);
+}
+
 }  // namespace
 }  // namespace dth

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <memory>
+#include <utility>
 
 #include "core/hash.h"
 #include "store/local/key_path.h"
@@ -31,6 +33,54 @@ Status ReadChunks(int fd, const std::string& path, uint64_t offset, uint64_t len
   return Status::Ok();
 }
 
+
+// Fails when the file behind fd is no longer the one stat described (written meanwhile).
+Status Unchanged(int fd, const struct stat& before, const std::string& path) {
+  struct stat after {};
+  if (::fstat(fd, &after) != 0) return local::ErrnoStatus(errno, "stat", path);
+  if (after.st_size != before.st_size || local::MtimeNs(after) != local::MtimeNs(before)) {
+    return IoError("file changed while it was read: " + path);
+  }
+  return Status::Ok();
+}
+
+// A window of an open file, read with pread; the read that reaches the window's end
+// checks the file is unchanged, and fails instead of returning those bytes if not (an
+// upload fed by it is then cut short before its last byte, so the server stores nothing).
+class PinnedFileSource : public ByteSource {
+ public:
+  PinnedFileSource(local::UniqueFd fd, std::string path, const struct stat& st, uint64_t offset,
+                   uint64_t length)
+      : fd_(std::move(fd)), path_(std::move(path)), st_(st), offset_(offset), length_(length) {}
+  uint64_t size() const override { return length_; }
+  Status Rewind() override {
+    pos_ = 0;
+    return Status::Ok();
+  }
+  Result<size_t> Read(char* buf, size_t n) override {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(n, length_ - pos_));
+    if (want == 0) return size_t{0};
+    size_t got = 0;
+    while (got < want) {  // fill the buffer: the end check then comes with the last bytes
+      ssize_t r = ::pread(fd_.get(), buf + got, want - got, static_cast<off_t>(offset_ + pos_ + got));
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0) return local::ErrnoStatus(errno, "read", path_);
+      if (r == 0) return IoError("file shrank while reading: " + path_);
+      got += static_cast<size_t>(r);
+    }
+    if (pos_ + got == length_) DTH_RETURN_IF_ERROR(Unchanged(fd_.get(), st_, path_));
+    pos_ += got;
+    return got;
+  }
+
+ private:
+  local::UniqueFd fd_;
+  std::string path_;
+  struct stat st_;
+  uint64_t offset_;
+  uint64_t length_;
+  uint64_t pos_ = 0;
+};
 }  // namespace
 
 Result<std::string> LocalStore::EtagForMatch(const OpenObject& obj) {
@@ -45,27 +95,29 @@ Result<std::string> LocalStore::EtagForMatch(const OpenObject& obj) {
   return HexEncode(md5.Final());
 }
 
-Status LocalStore::Get(const std::string& key, const GetOptions& options, ByteSink& sink,
-                       ObjectHead* head) {
-  DTH_ASSIGN_OR_RETURN(OpenObject obj, OpenObjectFile(key));
-  ObjectHead h = MakeHead(key, obj);
-  if (local::IsVersionToken(options.if_match)) {
+Status LocalStore::CheckIfMatch(const std::string& key, const std::string& if_match,
+                                OpenObject& obj, ObjectHead& head) {
+  if (local::IsVersionToken(if_match)) {
     // Pinned to a version of the file (not its content hash): no extra read. The check
-    // after reading below catches a write that lands while it is read.
-    if (options.if_match != h.info.version) {
+    // after reading catches a write that lands while it is read.
+    if (if_match != head.info.version) {
       return Status(Code::kPreconditionFailed, "object " + local::EscapeKey(key) + " in " +
                                                    root_ + " changed since it was listed");
     }
-  } else if (!options.if_match.empty() && options.if_match != "*") {
+  } else if (!if_match.empty() && if_match != "*") {
     DTH_ASSIGN_OR_RETURN(std::string etag, EtagForMatch(obj));
-    h.info.etag = etag;
-    if (local::UnquoteEtag(options.if_match) != etag) {
+    head.info.etag = etag;
+    if (local::UnquoteEtag(if_match) != etag) {
       return Status(Code::kPreconditionFailed, "object " + local::EscapeKey(key) + " in " + root_ +
-                                                   " has ETag " + etag + ", not " +
-                                                   options.if_match);
+                                                   " has ETag " + etag + ", not " + if_match);
     }
   }
-  uint64_t size = static_cast<uint64_t>(obj.st.st_size);
+  return Status::Ok();
+}
+
+Result<std::pair<uint64_t, uint64_t>> LocalStore::RangeOf(const std::string& key,
+                                                         const GetOptions& options,
+                                                         uint64_t size) const {
   uint64_t offset = 0, length = size;
   if (options.range) {
     offset = options.range->offset;
@@ -77,15 +129,31 @@ Status LocalStore::Get(const std::string& key, const GetOptions& options, ByteSi
     offset = std::min(offset, size);
     length = std::min(options.range->length.value_or(size), size - offset);
   }
+  return std::make_pair(offset, length);
+}
+
+Status LocalStore::Get(const std::string& key, const GetOptions& options, ByteSink& sink,
+                       ObjectHead* head) {
+  DTH_ASSIGN_OR_RETURN(OpenObject obj, OpenObjectFile(key));
+  ObjectHead h = MakeHead(key, obj);
+  DTH_RETURN_IF_ERROR(CheckIfMatch(key, options.if_match, obj, h));
+  DTH_ASSIGN_OR_RETURN(auto window, RangeOf(key, options, static_cast<uint64_t>(obj.st.st_size)));
   if (head != nullptr) *head = h;
-  DTH_RETURN_IF_ERROR(ReadChunks(obj.fd.get(), obj.path, offset, length,
+  DTH_RETURN_IF_ERROR(ReadChunks(obj.fd.get(), obj.path, window.first, window.second,
                                  [&](std::string_view chunk) { return sink.Write(chunk); }));
-  struct stat after {};
-  if (::fstat(obj.fd.get(), &after) != 0) return local::ErrnoStatus(errno, "stat", obj.path);
-  if (after.st_size != obj.st.st_size || local::MtimeNs(after) != local::MtimeNs(obj.st)) {
-    return IoError("file changed while it was read: " + obj.path);
-  }
-  return Status::Ok();
+  return Unchanged(obj.fd.get(), obj.st, obj.path);
+}
+
+Result<std::unique_ptr<ByteSource>> LocalStore::OpenRead(const std::string& key,
+                                                         const GetOptions& options,
+                                                         ObjectHead* head) {
+  DTH_ASSIGN_OR_RETURN(OpenObject obj, OpenObjectFile(key));
+  ObjectHead h = MakeHead(key, obj);
+  DTH_RETURN_IF_ERROR(CheckIfMatch(key, options.if_match, obj, h));
+  DTH_ASSIGN_OR_RETURN(auto window, RangeOf(key, options, static_cast<uint64_t>(obj.st.st_size)));
+  if (head != nullptr) *head = h;
+  return std::unique_ptr<ByteSource>(new PinnedFileSource(std::move(obj.fd), obj.path, obj.st,
+                                                          window.first, window.second));
 }
 
 Result<Tags> LocalStore::GetTagging(const std::string& key) {

@@ -58,6 +58,7 @@
 
 #include "store/local/local_fs.h"
 #include "store/local/local_meta.h"
+#include "store/direct_read.h"
 #include "store/object_store.h"
 
 namespace dth {
@@ -66,7 +67,7 @@ struct LocalStoreOptions {
   bool fsync = true;  // fsync each written file and its directory before reporting success
 };
 
-class LocalStore : public ObjectStore {
+class LocalStore : public ObjectStore, public DirectRead {
  public:
   // Opens root (a directory). With create, the store is to be written (a destination):
   // root (and its parents) is made when missing and orphaned temp files are tidied.
@@ -81,6 +82,9 @@ class LocalStore : public ObjectStore {
   Result<ObjectHead> Head(const std::string& key) override;
   Status Get(const std::string& key, const GetOptions& options, ByteSink& sink,
              ObjectHead* head = nullptr) override;
+  // The file itself, read positionally (pread), checked after its last byte is read.
+  Result<std::unique_ptr<ByteSource>> OpenRead(const std::string& key, const GetOptions& options,
+                                               ObjectHead* head = nullptr) override;  // DirectRead
   Result<std::string> Put(const std::string& key, ByteSource& body,
                           const PutOptions& options) override;
   Status Delete(const std::string& key) override;
@@ -126,6 +130,12 @@ class LocalStore : public ObjectStore {
   ObjectHead MakeHead(const std::string& key, const OpenObject& obj) const;
   // The object's ETag; computes the MD5 of the file when the record does not know it.
   Result<std::string> EtagForMatch(const OpenObject& obj);
+  // Fails kPreconditionFailed unless obj is the version (or has the ETag) if_match names.
+  Status CheckIfMatch(const std::string& key, const std::string& if_match, OpenObject& obj,
+                      ObjectHead& head);
+  // The [offset, length) options.range asks of a file of size bytes.
+  Result<std::pair<uint64_t, uint64_t>> RangeOf(const std::string& key, const GetOptions& options,
+                                                uint64_t size) const;
   static Status CheckTags(const Tags& tags);
   Status CheckPutOptions(const std::string& key, const PutOptions& options) const;
   // Opens (creating) the directory for key's file; refuses a symlink at the final name.
