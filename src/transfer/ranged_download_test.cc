@@ -40,8 +40,8 @@ TEST(PlanDownloadTest, AMultipartEtagIsDownloadedPartByPartWithItsGuessedSizes) 
 }
 
 TEST(PlanDownloadTest, WhatNoCheckCoversIsNotDownloadedInRanges) {
-  // Parts that cannot be whole MiB: 3 parts of 2,000,000 bytes.
-  EXPECT_FALSE(PlanDownload(6000000, kMd5 + "-3", true, true, 16 * kMiB));
+  // Parts that cannot be whole MiB: 100 parts of 100,000 bytes.
+  EXPECT_FALSE(PlanDownload(10000000, kMd5 + "-100", true, true, 16 * kMiB));
   EXPECT_FALSE(PlanDownload(100 * kMiB, kMd5 + "-1", true, true, 16 * kMiB));  // one part
   EXPECT_FALSE(PlanDownload(100 * kMiB, kMd5 + "-7", true, false, 16 * kMiB));  // not S3's form
   EXPECT_FALSE(PlanDownload(100 * kMiB, kMd5, false, true, 16 * kMiB));  // not the MD5 (SSE-KMS)
@@ -106,8 +106,9 @@ TEST_F(RangedDownloadLocalTest, AMultipartSourceArrivesIdenticalAndAMismatchLeav
   auto id = src_.CreateMultipartUpload("obj", {});
   ASSERT_TRUE(id.ok());
   std::vector<PartInfo> parts;
-  for (uint64_t off = 0; off < data.size(); off += 4 * kMiB) {
-    StringViewSource body(std::string_view(data).substr(off, 4 * kMiB));
+  // 5 MiB parts, where 4 MiB parts would make 3 too: the first guess is wrong.
+  for (uint64_t off = 0; off < data.size(); off += 5 * kMiB) {
+    StringViewSource body(std::string_view(data).substr(off, 5 * kMiB));
     int n = static_cast<int>(parts.size()) + 1;
     auto etag = src_.UploadPart("obj", *id, n, body);
     ASSERT_TRUE(etag.ok()) << etag.status().message();
@@ -119,6 +120,7 @@ TEST_F(RangedDownloadLocalTest, AMultipartSourceArrivesIdenticalAndAMismatchLeav
   auto plan = PlanDownload(head->info.size, head->info.etag, true, true, 16 * kMiB);
   ASSERT_TRUE(plan) << head->info.etag;
   ASSERT_EQ(plan->range_count, 3);
+  ASSERT_EQ(plan->range_size, 4 * kMiB);
   CopyOptions options;
   options.part_concurrency = 2;
   auto etag = DownloadInRanges(src_, "obj", *dst_, "copy", *head, *plan, {}, options);
