@@ -10,12 +10,12 @@
 # starts once the machine is idle. Prints the median (and min-max) wall time, CPU time
 # (user+sys), peak RSS, the server's CPU time and requests per tool, and each peer's ratio
 # to dth. Starts its own RGW unless RGW_ENDPOINT/_ACCESS_KEY/_SECRET_KEY are set.
-# CASES="upload download" runs only those cases; BENCH_KEEP=1 keeps the work directory.
+# DTH_BIN=PATH measures that dth binary instead of this tree's. CASES="upload download" runs only those cases; BENCH_KEEP=1 keeps the work directory.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SIZE_MIB=${SIZE_MIB:-1024}
 CASES=${CASES:-"upload download bucket-to-bucket"}
-DTH="$ROOT/build/release/dth"
+DTH=${DTH_BIN:-"$ROOT/build/release/dth"}  # DTH_BIN: another build, e.g. a before/after pair
 
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"

@@ -20,7 +20,8 @@
 # In (e)-(g) dth runs with its defaults (16 workers, 64 MiB multipart threshold, 16 MiB
 # parts, 4 parts in flight), rclone with --transfers 16 and its defaults ("rclone") and
 # with dth's sizes ("rclone-like": --s3-upload-cutoff 64M --s3-chunk-size 16M
-# --s3-upload-concurrency 4; for (f) --multi-thread-streams 1, as dth reads one stream),
+# --s3-upload-concurrency 4; for (f) --multi-thread-cutoff 64M --multi-thread-streams 4, as
+# dth downloads above its 64 MiB threshold with 4 ranged GETs at once),
 # and the server's floor: (e) the same copy server-side (dth sync on one endpoint:
 # CopyObject, no bytes through the client), (f) a single-stream curl GET of a presigned
 # URL into a file; (g) has none (no single-stream uploader that signs is at hand).
@@ -31,7 +32,8 @@
 # requests per object by method.
 # Starts its own RGW unless RGW_ENDPOINT/_ACCESS_KEY/_SECRET_KEY are set (then RGW_PIDS
 # gives the server's CPU time and RGW_DIR its request counts). CASES="b d" runs only those
-# cases. BENCH_KEEP=1 keeps the work directory (every run's figures, and each tool's
+# cases. DTH_BIN=PATH measures that dth binary instead of this tree's (a before/after pair).
+# BENCH_KEEP=1 keeps the work directory (every run's figures, and each tool's
 # messages under logs/); DTH_LOG=-v has dth log its retries there.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -41,7 +43,7 @@ RERUN_COUNT=${RERUN_COUNT:-10000}
 SERVER_SIDE_COUNT=${SERVER_SIDE_COUNT:-1000}
 MIXED_COUNT=${MIXED_COUNT:-300}
 CASES=${CASES:-"a b c d e f g"}
-DTH="$ROOT/build/release/dth"
+DTH=${DTH_BIN:-"$ROOT/build/release/dth"}  # DTH_BIN: another build, e.g. a before/after pair
 
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
@@ -154,7 +156,7 @@ run_one() {
       "s3://$SRC_BIG/" "$(fresh_dir f)" ;;
     f/rclone) bench_measure "f-download/rclone" 1 rclone copy --checksum --transfers 16 "A:$SRC_BIG" "$(fresh_dir f)" ;;
     f/rclone-like) bench_measure "f-download/rclone-like" 1 rclone copy --checksum --transfers 16 \
-      --multi-thread-streams 1 "A:$SRC_BIG" "$(fresh_dir f)" ;;
+      --multi-thread-cutoff 64M --multi-thread-streams 4 "A:$SRC_BIG" "$(fresh_dir f)" ;;
     f/floor) bench_measure "f-download/floor(curl)" 1 curl -sSf -o "$(fresh_dir f)/big.bin" \
       "$("${AWS[@]}" s3 presign "s3://$SRC_BIG/big.bin")" ;;
     g/dth) bench_measure "g-upload/dth" "$MIXED_COUNT" "$DTH" --endpoint "$RGW_ENDPOINT" "${DTH_LOG:--q}" sync \

@@ -221,6 +221,9 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
     curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
   } else if (request.method == "GET") {
     curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+    // A body streamed into a sink (a download) is read in larger pieces: fewer recv,
+    // poll and sink calls per byte than curl's 16 KiB (a 1 GiB download: 65,000 -> ~4,000).
+    if (request.sink != nullptr) curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 256L << 10);
   } else if (request.body != nullptr) {
     curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body->size()));

@@ -17,6 +17,12 @@ Result<std::string> ObjectStore::Copy(const CopySource&, const std::string&, con
   return NotSupported(Describe() + ": server-side copy is not supported");
 }
 
+Result<std::unique_ptr<PositionalWrite>> ObjectStore::StartPositionalWrite(const std::string&,
+                                                                          uint64_t,
+                                                                          const PutOptions&) {
+  return NotSupported(Describe() + ": writing an object in pieces is not supported");
+}
+
 Result<std::string> ObjectStore::UploadPartCopy(const std::string&, const std::string&, int,
                                                 const CopySource&) {
   return NotSupported(Describe() + ": UploadPartCopy is not supported");

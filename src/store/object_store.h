@@ -152,6 +152,9 @@ struct StoreFeatures {
   // Put reads its body once, front to back (no checksum pre-pass), so a body can be
   // streamed into it from a download of unknown-in-advance content.
   bool streaming_put = false;
+  // StartPositionalWrite works: an object can be written in pieces at their offsets,
+  // from several threads, and appear under its key only once committed (a local file).
+  bool positional_write = false;
   // Whether a multipart object's ETag has the S3 form "<md5 of part md5s>-<parts>".
   bool multipart_etag_has_part_count = true;
   // What the server does by itself. false (the default) is always safe: the client
@@ -165,6 +168,22 @@ struct StoreFeatures {
   bool tags_on_create_multipart = false;  // CreateMultipartUpload applies x-amz-tagging
   bool copy_keeps_tags = false;  // CopyObject with metadata directive COPY keeps them
   bool copy_replace_keeps_tags = false;  // ... and one that replaces the metadata too
+};
+
+// An object being written in pieces at their offsets, from several threads at once, and
+// made visible under its key only by Commit. Destroyed uncommitted, it leaves nothing
+// (not under the key, not as a temp file). Thread-safety: WriteAt and ReadAt may be
+// called from many threads at once (for ranges that do not overlap); Commit from one,
+// after every write returned.
+class PositionalWrite {
+ public:
+  virtual ~PositionalWrite() = default;
+  virtual Status WriteAt(uint64_t offset, std::string_view data) = 0;
+  // Reads back what was written at [offset, offset + length) into sink (to verify it).
+  virtual Status ReadAt(uint64_t offset, uint64_t length, ByteSink& sink) = 0;
+  // Makes the object visible under its key, recorded with etag (which the caller has
+  // verified against the bytes). Returns the ETag.
+  virtual Result<std::string> Commit(const std::string& etag) = 0;
 };
 
 class ObjectStore {
@@ -183,6 +202,11 @@ class ObjectStore {
   // Writes the whole object; the store sends and verifies Content-MD5. Returns the ETag.
   virtual Result<std::string> Put(const std::string& key, ByteSource& body,
                                   const PutOptions& options) = 0;
+  // Starts writing key, size bytes, in pieces (see PositionalWrite); only where
+  // Features().positional_write, else kNotSupported.
+  virtual Result<std::unique_ptr<PositionalWrite>> StartPositionalWrite(const std::string& key,
+                                                                        uint64_t size,
+                                                                        const PutOptions& options);
   virtual Status Delete(const std::string& key) = 0;
   // Deletes up to 1000 keys; returns the keys that failed with their reason.
   virtual Result<std::vector<std::pair<std::string, Status>>> DeleteMany(

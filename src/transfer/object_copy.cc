@@ -10,6 +10,7 @@
 #include "transfer/byte_pipe.h"
 #include "transfer/copy_tags.h"
 #include "transfer/part_size.h"
+#include "transfer/ranged_download.h"
 #include "transfer/upload_resume.h"
 
 namespace dth {
@@ -484,6 +485,19 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
       return result;
     }
     if (file.status().code() != Code::kNotSupported) return file.status();
+  }
+  // Above the threshold, into a destination written in pieces (a local directory): several
+  // ranged GETs at once, verified against the ETag before the file appears
+  // (transfer/ranged_download).
+  if (!options.server_side && f.positional_write && head.info.size > options.multipart_threshold) {
+    auto plan = PlanDownload(head.info.size, head.info.etag, EtagIsContentMd5(source.Features(), head),
+                             source.Features().multipart_etag_has_part_count, options.part_size);
+    if (plan) {
+      DTH_ASSIGN_OR_RETURN(result.destination_etag,
+                           DownloadInRanges(source, source_key, destination, destination_key, head,
+                                            *plan, put, options));
+      return result;
+    }
   }
   if (!options.server_side && f.streaming_put && head.info.size <= f.max_put_size) {
     if (EtagIsContentMd5(source.Features(), head)) put.content_md5 = head.info.etag;

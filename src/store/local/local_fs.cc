@@ -157,7 +157,7 @@ Result<TempFile> TempFile::Create(int dir_fd, const std::string& dir_path) {
   for (int attempt = 0; attempt < 8; ++attempt) {
     t.name_ = std::string(kTempPrefix) + RandomHex(8);
     t.path_ = dir_path + "/" + t.name_;
-    int fd = ::openat(dir_fd, t.name_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+    int fd = ::openat(dir_fd, t.name_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                       0666);
     if (fd < 0) {
       if (errno != EEXIST && errno != EINTR) return ErrnoStatus(errno, "create", t.path_);

@@ -101,6 +101,7 @@ LocalStore::LocalStore(std::string root, UniqueFd root_fd, const LocalStoreOptio
   features_.max_part_size = 5ull << 30;
   features_.max_put_size = 5ull << 40;
   features_.streaming_put = true;  // WriteSource hashes while writing
+  features_.positional_write = true;  // local_positional.cc
   features_.arbitrary_keys = false;
 }
 

@@ -38,6 +38,9 @@
 //    zero bytes becomes that directory (made if missing, fine if it exists); one with
 //    data, or with tags, fails kInvalidArgument: a directory holds neither. Listings do
 //    not show markers (only files), so a sync makes the directory again on each run.
+//  * Positional writes (StartPositionalWrite, for parallel ranged downloads) fill one
+//    temp file at the offsets given, from several threads; Commit records the ETag the
+//    caller verified and renames it into place like a Put. An uncommitted one is removed.
 //  * Listings stream in S3 byte order (local_lister.h). Multipart uploads live in
 //    <root>/.dth/uploads/<id>/ (local_multipart.cc).
 //  * A key that needs a directory where a file is (put "a/b" while "a" is an object) or
@@ -87,6 +90,11 @@ class LocalStore : public ObjectStore, public DirectRead {
                                                ObjectHead* head = nullptr) override;  // DirectRead
   Result<std::string> Put(const std::string& key, ByteSource& body,
                           const PutOptions& options) override;
+  // A temp file beside key's name, written with pwrite(2) and renamed into place by
+  // Commit (fsynced first, like Put); local_positional.cc.
+  Result<std::unique_ptr<PositionalWrite>> StartPositionalWrite(const std::string& key,
+                                                                uint64_t size,
+                                                                const PutOptions& options) override;
   Status Delete(const std::string& key) override;
   Result<std::string> Copy(const CopySource& source, const std::string& key,
                            const PutOptions& options, bool replace_metadata) override;
@@ -113,6 +121,7 @@ class LocalStore : public ObjectStore, public DirectRead {
   uint64_t skipped_entries() const { return skipped_->load(); }
 
  private:
+  friend class LocalPositionalWrite;
   // An open object: its file, stat, and (possibly stale) metadata record.
   struct OpenObject {
     local::UniqueFd fd;

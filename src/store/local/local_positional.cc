@@ -1,0 +1,98 @@
+// LocalStore positional writes: one ".dth-tmp-*" file beside the key's name (flocked by
+// its writer like every temp file, so the orphan cleaner never takes it while it is
+// written), sized at the start and filled with pwrite(2) from any thread; Commit attaches
+// the metadata record with the ETag the caller verified, fsyncs and renames, exactly as
+// Put does. Destroyed uncommitted, the temp file is unlinked.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "store/local/key_path.h"
+#include "store/local/local_store.h"
+
+namespace dth {
+
+class LocalPositionalWrite : public PositionalWrite {
+ public:
+  LocalPositionalWrite(LocalStore& store, std::vector<std::string> segs, local::TempFile temp,
+                       local::MetaRecord base, uint64_t size)
+      : store_(store), segs_(std::move(segs)), temp_(std::move(temp)), base_(std::move(base)),
+        size_(size) {}
+
+  Status WriteAt(uint64_t offset, std::string_view data) override {
+    if (offset + data.size() > size_)
+      return InvalidArgument("write at " + std::to_string(offset) + " of " +
+                             std::to_string(data.size()) + " bytes is beyond the " +
+                             std::to_string(size_) + " bytes of " + temp_.path());
+    while (!data.empty()) {
+      ssize_t n = ::pwrite(temp_.fd(), data.data(), data.size(), static_cast<off_t>(offset));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return local::ErrnoStatus(errno, "write", temp_.path());
+      }
+      data.remove_prefix(static_cast<size_t>(n));
+      offset += static_cast<uint64_t>(n);
+    }
+    return Status::Ok();
+  }
+
+  Status ReadAt(uint64_t offset, uint64_t length, ByteSink& sink) override {
+    std::string buf(static_cast<size_t>(std::min<uint64_t>(length, local::kChunk)), '\0');
+    while (length > 0) {
+      size_t want = static_cast<size_t>(std::min<uint64_t>(length, buf.size()));
+      ssize_t n = ::pread(temp_.fd(), buf.data(), want, static_cast<off_t>(offset));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return local::ErrnoStatus(errno, "read", temp_.path());
+      }
+      if (n == 0) return IoError("short read of " + temp_.path());
+      DTH_RETURN_IF_ERROR(sink.Write(std::string_view(buf.data(), static_cast<size_t>(n))));
+      offset += static_cast<uint64_t>(n);
+      length -= static_cast<uint64_t>(n);
+    }
+    return Status::Ok();
+  }
+
+  Result<std::string> Commit(const std::string& etag) override {
+    local::MetaRecord record = base_;
+    record.etag = etag;
+    DTH_RETURN_IF_ERROR(store_.CommitObject(temp_, segs_, std::move(record)));
+    return etag;
+  }
+
+ private:
+  LocalStore& store_;
+  std::vector<std::string> segs_;
+  local::TempFile temp_;
+  local::MetaRecord base_;
+  uint64_t size_;
+};
+
+Result<std::unique_ptr<PositionalWrite>> LocalStore::StartPositionalWrite(
+    const std::string& key, uint64_t size, const PutOptions& options) {
+  if (key.size() > 1 && key.back() == '/')
+    return InvalidArgument("key " + local::EscapeKey(key) + " is a directory marker, not a file");
+  DTH_RETURN_IF_ERROR(CheckPutOptions(key, options));
+  std::vector<std::string> segs;
+  DTH_RETURN_IF_ERROR(local::SplitKey(key, &segs));
+  std::optional<local::TempFile> temp;
+  for (int attempt = 0; !temp; ++attempt) {
+    DTH_ASSIGN_OR_RETURN(local::UniqueFd dir, PrepareParent(key, segs));
+    auto created = local::TempFile::Create(dir.get(), local::JoinPath(root_, segs, segs.size() - 1));
+    // ENOENT: a concurrent Delete removed the (empty) directory after we opened it.
+    if (!created.ok() && (created.status().code() != Code::kNotFound || attempt >= 16))
+      return created.status();
+    if (created.ok()) temp.emplace(std::move(created).value());
+  }
+  if (::ftruncate(temp->fd(), static_cast<off_t>(size)) != 0)
+    return local::ErrnoStatus(errno, "size", temp->path());
+  local::MetaRecord base;
+  base.storage_class = options.storage_class;
+  base.metadata = options.metadata;
+  base.tags = options.tags;
+  return std::unique_ptr<PositionalWrite>(
+      new LocalPositionalWrite(*this, std::move(segs), std::move(*temp), std::move(base), size));
+}
+
+}  // namespace dth

@@ -1,0 +1,142 @@
+#include "transfer/ranged_download.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/hash.h"
+#include "store/local/local_test_util.h"
+#include "store/memory/memory_store.h"
+
+namespace dth {
+namespace {
+
+constexpr uint64_t kMiB = 1ull << 20;
+const std::string kMd5 = "0123456789abcdef0123456789abcdef";
+
+TEST(MultipartEtagPartsTest, ReadsTheCountOfAnS3MultipartEtag) {
+  EXPECT_EQ(MultipartEtagParts(kMd5 + "-64"), 64);
+  EXPECT_EQ(MultipartEtagParts(kMd5 + "-10000"), 10000);
+  EXPECT_EQ(MultipartEtagParts(kMd5), 0);
+  EXPECT_EQ(MultipartEtagParts(kMd5 + "-"), 0);
+  EXPECT_EQ(MultipartEtagParts(kMd5 + "-0"), 0);
+  EXPECT_EQ(MultipartEtagParts(kMd5 + "-10001"), 0);
+  EXPECT_EQ(MultipartEtagParts(kMd5 + "-1x"), 0);
+  EXPECT_EQ(MultipartEtagParts("zz" + kMd5.substr(2) + "-3"), 0);
+}
+
+TEST(PlanDownloadTest, AMultipartEtagIsDownloadedPartByPartWithItsGuessedSizes) {
+  auto plan = PlanDownload(1024 * kMiB, kMd5 + "-64", true, true, 16 * kMiB);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->check, DownloadCheck::kPartMd5s);
+  EXPECT_EQ(plan->range_size, 16 * kMiB);
+  EXPECT_EQ(plan->range_count, 64);
+  EXPECT_TRUE(plan->other_part_sizes.empty());
+  // 40,000,000 bytes in 5 parts: 8 MiB (aws-cli's) or 9 MiB parts would both make 5.
+  plan = PlanDownload(40000000, kMd5 + "-5", true, true, 16 * kMiB);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->range_size, 8 * kMiB);
+  EXPECT_EQ(plan->other_part_sizes, std::vector<uint64_t>{9 * kMiB});
+}
+
+TEST(PlanDownloadTest, WhatNoCheckCoversIsNotDownloadedInRanges) {
+  // Parts that cannot be whole MiB: 100 parts of 100,000 bytes.
+  EXPECT_FALSE(PlanDownload(10000000, kMd5 + "-100", true, true, 16 * kMiB));
+  EXPECT_FALSE(PlanDownload(100 * kMiB, kMd5 + "-1", true, true, 16 * kMiB));  // one part
+  EXPECT_FALSE(PlanDownload(100 * kMiB, kMd5 + "-7", true, false, 16 * kMiB));  // not S3's form
+  EXPECT_FALSE(PlanDownload(100 * kMiB, kMd5, false, true, 16 * kMiB));  // not the MD5 (SSE-KMS)
+  EXPECT_FALSE(PlanDownload(100 * kMiB, "", true, true, 16 * kMiB));
+  EXPECT_FALSE(PlanDownload(10 * kMiB, kMd5, true, true, 16 * kMiB));  // one range
+}
+
+TEST(PlanDownloadTest, APlainMd5IsDownloadedInPartSizedRangesAndCheckedWhole) {
+  auto plan = PlanDownload(100 * kMiB, kMd5, true, true, 16 * kMiB);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->check, DownloadCheck::kWholeMd5);
+  EXPECT_EQ(plan->range_size, 16 * kMiB);
+  EXPECT_EQ(plan->range_count, 7);
+}
+
+std::string Data(size_t n, int seed) {
+  std::string s(n, '\0');
+  for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>((i * 131 + seed) ^ (i >> 11));
+  return s;
+}
+
+class RangedDownloadLocalTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = local_test::MakeTempDir();
+    auto store = LocalStore::Open(root_, true, LocalStoreOptions{false});
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    dst_ = std::move(store).value();
+  }
+  std::vector<std::string> Entries() const {
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(root_))
+      out.push_back(e.path().filename().string());
+    return out;
+  }
+  MemoryStore src_{"src"};
+  std::string root_;
+  std::unique_ptr<LocalStore> dst_;
+};
+
+TEST_F(RangedDownloadLocalTest, APositionalWriteAppearsOnlyWhenCommitted) {
+  auto w = dst_->StartPositionalWrite("a/b", 6, {});
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  ASSERT_TRUE((*w)->WriteAt(3, "def").ok());
+  ASSERT_TRUE((*w)->WriteAt(0, "abc").ok());
+  EXPECT_EQ((*w)->WriteAt(4, "xyz").code(), Code::kInvalidArgument);  // beyond the size
+  EXPECT_EQ(dst_->Head("a/b").status().code(), Code::kNotFound);
+  auto etag = (*w)->Commit(HexEncode(Md5("abcdef")));
+  ASSERT_TRUE(etag.ok()) << etag.status().message();
+  EXPECT_EQ(*GetString(*dst_, "a/b"), "abcdef");
+  EXPECT_EQ(dst_->Head("a/b")->info.etag, HexEncode(Md5("abcdef")));
+
+  auto dropped = dst_->StartPositionalWrite("c", 3, {});
+  ASSERT_TRUE(dropped.ok());
+  ASSERT_TRUE((*dropped)->WriteAt(0, "xyz").ok());
+  dropped->reset();  // never committed
+  EXPECT_EQ(Entries(), (std::vector<std::string>{"a", "b"}));
+}
+
+TEST_F(RangedDownloadLocalTest, AMultipartSourceArrivesIdenticalAndAMismatchLeavesNothing) {
+  const std::string data = Data(11 * kMiB + 17, 1);
+  auto id = src_.CreateMultipartUpload("obj", {});
+  ASSERT_TRUE(id.ok());
+  std::vector<PartInfo> parts;
+  // 5 MiB parts, where 4 MiB parts would make 3 too: the first guess is wrong.
+  for (uint64_t off = 0; off < data.size(); off += 5 * kMiB) {
+    StringViewSource body(std::string_view(data).substr(off, 5 * kMiB));
+    int n = static_cast<int>(parts.size()) + 1;
+    auto etag = src_.UploadPart("obj", *id, n, body);
+    ASSERT_TRUE(etag.ok()) << etag.status().message();
+    parts.push_back(PartInfo{n, *etag, body.size()});
+  }
+  ASSERT_TRUE(src_.CompleteMultipartUpload("obj", *id, parts).ok());
+  auto head = src_.Head("obj");
+  ASSERT_TRUE(head.ok());
+  auto plan = PlanDownload(head->info.size, head->info.etag, true, true, 16 * kMiB);
+  ASSERT_TRUE(plan) << head->info.etag;
+  ASSERT_EQ(plan->range_count, 3);
+  ASSERT_EQ(plan->range_size, 4 * kMiB);
+  CopyOptions options;
+  options.part_concurrency = 2;
+  auto etag = DownloadInRanges(src_, "obj", *dst_, "copy", *head, *plan, {}, options);
+  ASSERT_TRUE(etag.ok()) << etag.status().message();
+  EXPECT_EQ(*etag, head->info.etag);
+  EXPECT_TRUE(*GetString(*dst_, "copy") == data);
+
+  ObjectHead lying = *head;  // an ETag the bytes do not make
+  lying.info.etag = "00000000000000000000000000000000-3";
+  auto bad = DownloadInRanges(src_, "obj", *dst_, "bad", lying, *plan, {}, options);
+  EXPECT_EQ(bad.status().code(), Code::kPreconditionFailed);  // pinned to that ETag
+  lying.info.version = head->info.etag;  // pinned to the real version, checked against the lie
+  bad = DownloadInRanges(src_, "obj", *dst_, "bad", lying, *plan, {}, options);
+  EXPECT_EQ(bad.status().code(), Code::kCorruption) << bad.status().ToString();
+  EXPECT_EQ(Entries(), std::vector<std::string>{"copy"});
+}
+
+}  // namespace
+}  // namespace dth
