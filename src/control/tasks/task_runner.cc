@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "control/tasks/task_definition.h"
+#include "control/tasks/task_events.h"
 #include "imagesync/image_sync.h"
 #include "imagesync/plan.h"
 #include "registry/ecr.h"
@@ -48,22 +49,6 @@ LogLevel FromSyncLevel(SyncLogLevel level) {
     case SyncLogLevel::kError: return LogLevel::kError;
   }
   return LogLevel::kInfo;
-}
-
-nlohmann::json ProgressJson(const LiveProgress& p) {
-  return {{"task_id", p.task_id},
-          {"run_id", p.run_id},
-          {"phase", p.phase},
-          {"objects_planned", p.objects_planned},
-          {"bytes_planned", p.bytes_planned},
-          {"objects_done", p.objects_done},
-          {"bytes_done", p.bytes_done},
-          {"objects_failed", p.objects_failed},
-          {"objects_deleted", p.objects_deleted},
-          {"retried_jobs", p.retried_jobs},
-          {"planning_done", p.planning_done},
-          {"bytes_per_second", p.bytes_per_second},
-          {"eta_seconds", p.eta_seconds}};
 }
 
 TimePoint MinuteOf(TimePoint t) {
@@ -222,10 +207,7 @@ void TaskRunner::Log(const Run& run, LogLevel level, const std::string& message)
     return;
   }
   entry.id = *id;
-  nlohmann::json j = {{"id", entry.id},      {"task_id", entry.task_id},
-                      {"run_id", entry.run_id}, {"level", LogLevelName(level)},
-                      {"message", message},  {"time", ToUnixMs(entry.time)}};
-  events_.Publish(HubEvent{"log", run.task.id, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+  events_.Publish(HubEvent{"log", run.task.id, EventText(LogEventJson(entry))});
 }
 
 void TaskRunner::Sample(Run& run, bool write_metrics) {
@@ -264,8 +246,7 @@ void TaskRunner::Sample(Run& run, bool write_metrics) {
                                                p.bytes_per_second)
                         : -1;
     run.last_sample = now;
-    event = ProgressJson(p);
-    event["task_id"] = run.task.id;  // the hub-wide stream carries every task's events
+    event = ProgressEventJson(p);  // the hub-wide stream carries every task's events
     if (write_metrics) {
       const RetryCounts r = run.retries->Counts();
       sample.task_id = run.task.id;
