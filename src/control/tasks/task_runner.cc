@@ -60,7 +60,13 @@ TimePoint MinuteOf(TimePoint t) {
 TaskRunner::TaskRunner(ControlStore& store, SecretService& secrets, EventHub& events,
                        std::shared_ptr<HttpClient> http, HubOptions options)
     : store_(store), secrets_(secrets), events_(events), http_(std::move(http)),
-      options_(std::move(options)) {}
+      options_(std::move(options)) {
+  // The connection test's client: the same TLS settings, every exchange bounded.
+  HttpClientOptions check = http_ ? http_->options() : HttpClientOptions{};
+  check.connect_timeout = std::min(check.connect_timeout, options_.check_timeout);
+  check.total_timeout = options_.check_timeout;
+  check_http_ = std::make_shared<HttpClient>(check);
+}
 
 TaskRunner::~TaskRunner() { Shutdown(std::chrono::seconds(60)); }
 

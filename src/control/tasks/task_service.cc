@@ -66,6 +66,7 @@ Result<TaskRecord> TaskService::Change(const std::string& id,
 Result<TaskRecord> TaskService::Create(const std::string& body, bool start,
                                        std::vector<std::string>* warnings) {
   DTH_ASSIGN_OR_RETURN(TaskDefinition d, ParseTaskDefinition(body));
+  DTH_RETURN_IF_ERROR(runner_.CheckCredentials(d.type, d.parameters));
   if (warnings != nullptr) *warnings = d.warnings;
   TaskRecord task;
   task.type = d.type;
@@ -100,6 +101,7 @@ Result<TaskRecord> TaskService::Edit(const std::string& id, const std::string& b
   }
   DTH_ASSIGN_OR_RETURN(TaskDefinition current, Definition(task));
   DTH_ASSIGN_OR_RETURN(TaskDefinition edited, MergeTaskDefinition(current, body));
+  DTH_RETURN_IF_ERROR(runner_.CheckCredentials(edited.type, edited.parameters));
   const bool schedule_changed = edited.schedule != task.schedule;
   task.description = edited.description;
   task.schedule = edited.schedule;
