@@ -107,7 +107,7 @@ export function App() {
               { type: 'link', text: t('nav.credentials'), href: '/credentials' },
               { type: 'divider' },
               { type: 'link', text: t('nav.about'), href: '/about' },
-              { type: 'link', text: t('nav.api'), href: '/api/v1/openapi.json', external: true },
+              { type: 'link', text: t('nav.api'), href: '/docs', external: true },
             ]}
           />
         }

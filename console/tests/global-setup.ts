@@ -60,6 +60,7 @@ export default async function globalSetup() {
   process.env.DTH_CONSOLE_URL = url;
   process.env.E2E_SRC_BUCKET = src;
   process.env.E2E_DST_BUCKET = dst;
+  process.env.E2E_HUB_DIR = join(dataDir, 'hub');  // the scale test seeds its databases
   return async () => {
     child.kill('SIGTERM');
     await new Promise((done) => {

@@ -1,6 +1,7 @@
 // `dth task`: the hub's tasks from the command line, as a client of a running `dth
 // serve` (its REST API): create, edit, list, get, stop, start, delete, clone, logs,
-// objects, retry, and login for a token. Human-readable tables by default, --json for scripts.
+// objects, images, retry, and login for a token. Human-readable tables by default, --json
+// for scripts.
 // Exit codes: 0 ok, 1 the hub refused or could not be reached (the problem's detail on
 // one line, with its field), 2 bad usage.
 #include <cstdio>
@@ -265,6 +266,10 @@ void AddTaskCommand(CLI::App& app, int& exit_code) {
   objects->callback([a, &exit_code] {
     exit_code = RunTaskObjects(Api(a->common), a->common, a->id, a->status, a->prefix, a->limit, a->all);
   });
+
+  CLI::App* images = Sub(task, "images", "List an image task's per-image records (digests, status, error)", *a);
+  id_arg(images);
+  images->callback([a, &exit_code] { exit_code = RunTaskImages(Api(a->common), a->common, a->id); });
 
   CLI::App* retry = Sub(task, "retry", "Retry a task's failed objects (all, or the --key ones)", *a);
   id_arg(retry);

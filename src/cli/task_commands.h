@@ -22,9 +22,13 @@ void PrintJson(const json& value);
 // `dth task logs ID [--run N] [--level L] [--follow]`.
 int RunTaskLogs(const TaskApi& api, const TaskCommon& common, const std::string& id, int64_t run,
                 const std::string& level, bool follow);
-// `dth task objects ID [--status S] [--prefix P] [--limit N] [--all]`.
+// `dth task objects ID [--status S] [--prefix P] [--limit N] [--all]` (an image task is
+// refused with a pointer to `images`).
 int RunTaskObjects(const TaskApi& api, const TaskCommon& common, const std::string& id,
                    const std::string& status, const std::string& prefix, int limit, bool all);
+// `dth task images ID`: an image task's per-image records (source and destination
+// digests, status, error); an s3 task is refused with a pointer to `objects`.
+int RunTaskImages(const TaskApi& api, const TaskCommon& common, const std::string& id);
 // `dth task login --username U`: the password from $DTH_PASSWORD or stdin; the token on stdout.
 int RunTaskLogin(const TaskApi& api, const std::string& username);
 // Polls the task until it is DONE, ERROR or STOPPED; 0 for DONE, else 1.

@@ -82,6 +82,13 @@ int RunTaskLogs(const TaskApi& api, const TaskCommon& common, const std::string&
 
 int RunTaskObjects(const TaskApi& api, const TaskCommon& common, const std::string& id, const std::string& status,
                    const std::string& prefix, int limit, bool all) {
+  auto task = api.Call("GET", TaskPath(id));
+  if (!task.ok()) return ReportApiError(*task.error);
+  if (task.value.value("type", "") == "image") {
+    std::fprintf(stderr, "dth: error: task %s copies images, not objects: see `dth task images %s`\n",
+                 id.c_str(), id.c_str());
+    return 2;
+  }
   json records = json::array();
   std::string cursor;
   do {
@@ -103,6 +110,25 @@ int RunTaskObjects(const TaskApi& api, const TaskCommon& common, const std::stri
     PrintJson(json{{"objects", records}});
   } else {
     std::fputs(FormatObjects(records).c_str(), stdout);
+  }
+  return 0;
+}
+
+int RunTaskImages(const TaskApi& api, const TaskCommon& common, const std::string& id) {
+  auto task = api.Call("GET", TaskPath(id));
+  if (!task.ok()) return ReportApiError(*task.error);
+  if (task.value.value("type", "") != "image") {
+    std::fprintf(stderr, "dth: error: task %s copies objects, not images: see `dth task objects %s`\n",
+                 id.c_str(), id.c_str());
+    return 2;
+  }
+  auto answer = api.Call("GET", TaskPath(id) + "/images");
+  if (!answer.ok()) return ReportApiError(*answer.error);
+  const json images = answer.value.value("images", json::array());
+  if (common.json) {
+    PrintJson(json{{"images", images}});
+  } else {
+    std::fputs(FormatImages(images).c_str(), stdout);
   }
   return 0;
 }

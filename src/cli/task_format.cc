@@ -74,13 +74,29 @@ std::string Field(const json& j, const char* name) {
   return it == j.end() ? "-" : Cell(*it);
 }
 
+// A finished run: "2/2 objects, 1.2 MiB, 50 skipped, 1 failed".
+std::string RunTotalsText(const json& run) {
+  std::string text = std::to_string(Int(run, "objects_done")) + "/" + std::to_string(Int(run, "objects_planned")) +
+                     " objects, " + HumanBytes(static_cast<double>(Int(run, "bytes_done")));
+  if (Int(run, "objects_skipped") > 0) text += ", " + std::to_string(Int(run, "objects_skipped")) + " skipped";
+  if (Int(run, "objects_failed") > 0) text += ", " + std::to_string(Int(run, "objects_failed")) + " failed";
+  if (Int(run, "objects_deleted") > 0) text += ", " + std::to_string(Int(run, "objects_deleted")) + " deleted";
+  return text;
+}
+
 }  // namespace
 
 std::string FormatTaskList(const json& tasks) {
   std::vector<std::vector<std::string>> rows;
   for (const json& t : tasks) {
-    rows.push_back({Field(t, "id"), Field(t, "type"), Field(t, "status"), Field(t, "schedule"),
-                    ProgressText(t.value("progress", json())), Field(t, "description")});
+    const json progress = t.value("progress", json());
+    const json last_run = t.value("last_run", json());
+    // Running: live progress; else the last run's totals ("-" for a task never run).
+    const std::string shown = progress.is_object() ? ProgressText(progress)
+                              : last_run.is_object() ? RunTotalsText(last_run)
+                                                     : "-";
+    rows.push_back({Field(t, "id"), Field(t, "type"), Field(t, "status"), Field(t, "schedule"), shown,
+                    Field(t, "description")});
   }
   return FormatTable({"ID", "TYPE", "STATUS", "SCHEDULE", "PROGRESS", "DESCRIPTION"}, rows);
 }
@@ -108,14 +124,8 @@ std::string FormatTask(const json& t, const json& last_run) {
       rows.push_back({"eta:", Field(progress, "eta_seconds") + " s"});
   }
   if (last_run.is_object()) {
-    std::string run = "#" + Field(last_run, "id") + " " + Field(last_run, "status") + ", " +
-                      std::to_string(Int(last_run, "objects_done")) + "/" +
-                      std::to_string(Int(last_run, "objects_planned")) + " objects, " +
-                      HumanBytes(static_cast<double>(Int(last_run, "bytes_done")));
-    if (Int(last_run, "objects_skipped") > 0) run += ", " + std::to_string(Int(last_run, "objects_skipped")) + " skipped";
-    if (Int(last_run, "objects_failed") > 0) run += ", " + std::to_string(Int(last_run, "objects_failed")) + " failed";
-    if (Int(last_run, "objects_deleted") > 0) run += ", " + std::to_string(Int(last_run, "objects_deleted")) + " deleted";
-    rows.push_back({"last run:", run});
+    rows.push_back({"last run:", "#" + Field(last_run, "id") + " " + Field(last_run, "status") + ", " +
+                                     RunTotalsText(last_run)});
     if (last_run.contains("error") && !last_run["error"].is_null()) rows.push_back({"run error:", Field(last_run, "error")});
   }
   std::string out;
@@ -139,6 +149,17 @@ std::string FormatObjects(const json& objects) {
                     Field(o, "key"), Field(o, "error")});
   }
   return FormatTable({"STATUS", "SIZE", "ATTEMPTS", "KEY", "ERROR"}, rows);
+}
+
+std::string FormatImages(const json& images) {
+  std::vector<std::vector<std::string>> rows;
+  for (const json& i : images) {
+    std::string digest = Field(i, "destination_digest");
+    if (digest.empty()) digest = "-";
+    rows.push_back({Field(i, "status"), Field(i, "source"), Field(i, "destination"), digest,
+                    Field(i, "error")});
+  }
+  return FormatTable({"STATUS", "SOURCE", "DESTINATION", "DIGEST", "ERROR"}, rows);
 }
 
 std::string FormatLogLine(const json& e) {

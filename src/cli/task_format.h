@@ -19,10 +19,12 @@ std::string Cell(const nlohmann::json& value);
 // 1536 -> "1.5 KiB".
 std::string HumanBytes(double bytes);
 
+// PROGRESS: a running task's live progress, else its last run's totals.
 std::string FormatTaskList(const nlohmann::json& tasks);
 // `last_run`: the task's latest run (GET .../runs?limit=1), or null.
 std::string FormatTask(const nlohmann::json& task, const nlohmann::json& last_run);
 std::string FormatObjects(const nlohmann::json& objects);
+std::string FormatImages(const nlohmann::json& images);
 std::string FormatLogLine(const nlohmann::json& entry);
 
 }  // namespace dth::cli

@@ -95,9 +95,17 @@ TEST(TaskFormatTest, TablesAlignAndShowProgress) {
                              {"progress", {{"objects_done", 5}, {"objects_planned", 10}, {"planning_done", true},
                                            {"bytes_done", 2048}, {"bytes_planned", 4096}, {"objects_failed", 1}}}},
                             {{"id", "t-22"}, {"type", "image"}, {"status", "DONE"}, {"schedule", "rate(1 hour)"},
-                             {"description", ""}, {"progress", nullptr}}});
+                             {"description", ""}, {"progress", nullptr},
+                             {"last_run", {{"id", 4}, {"status", "DONE"}, {"objects_done", 1}, {"objects_planned", 1},
+                                           {"bytes_done", 8}, {"objects_skipped", 50}}}},
+                            {{"id", "t-333"}, {"type", "s3"}, {"status", "STOPPED"}, {"schedule", "once"},
+                             {"description", "never run"}, {"progress", nullptr}, {"last_run", nullptr}}});
   const std::string table = FormatTaskList(tasks);
-  EXPECT_NE(table.find("ID    TYPE"), std::string::npos) << table;
+  // A finished task shows its last run's totals; one never run shows "-".
+  EXPECT_NE(table.find("1/1 objects, 8 B, 50 skipped"), std::string::npos) << table;
+  const std::string never = table.substr(table.find("t-333"));
+  EXPECT_NE(never.find("once          -  "), std::string::npos) << table;
+  EXPECT_NE(table.find("ID     TYPE"), std::string::npos) << table;
   EXPECT_NE(table.find("5/10 objects, 2.0 KiB/4.0 KiB, 1 failed"), std::string::npos) << table;
   EXPECT_EQ(HumanBytes(1536), "1.5 KiB");
   EXPECT_EQ(Cell(nullptr), "-");

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <thread>
 
+#include "image_registries.h"
 #include "integration/hub_process.h"
 #include "integration/run_process.h"
 #include "integration/s3_servers.h"
@@ -127,6 +128,7 @@ TEST_F(TaskCliTest, CreateFromAFileListGetLogsObjectsDelete) {
 
   ProcessResult objects = Task({"objects", id});
   ASSERT_EQ(objects.exit_code, 0) << objects.err;
+  ExpectOneLineError(Task({"images", id}), 2, "dth task objects " + id);
   EXPECT_NE(objects.out.find("sub/b.bin"), std::string::npos) << objects.out;
   EXPECT_NE(objects.out.find("done"), std::string::npos) << objects.out;
   ProcessResult failed = Task({"objects", id, "--status", "failed", "--json"});
@@ -325,6 +327,46 @@ TEST_F(TaskCliTest, AnS3TaskOnRgw) {
   for (const ProcessResult& r : {created, objects, bad}) {
     EXPECT_EQ(r.out.find(env.secret_key), std::string::npos);
     EXPECT_EQ(r.err.find(env.secret_key), std::string::npos);
+  }
+}
+
+TEST_F(TaskCliTest, AnImageTaskListsItsImages) {
+  testing::RegistryEnv basic, token;
+  if (!testing::RequireRegistry(testing::Registry::kBasic, &basic) ||
+      !testing::RequireRegistry(testing::Registry::kToken, &token)) {
+    GTEST_SKIP() << "registries not available";
+  }
+  auto src = testing::MakeRegistryClient(testing::Registry::kBasic);
+  const std::string repo = testing::UniqueRepo("cli");
+  auto pushed = testing::PushImage(*src, repo, "v1", {testing::RandomBytes(2000)});
+  ASSERT_TRUE(pushed.ok()) << pushed.status().ToString();
+  for (const auto& [name, env] : {std::pair{"basic", basic}, std::pair{"token", token}}) {
+    ASSERT_EQ(api_->Post("/api/v1/credentials", {{"name", name}, {"kind", "registry"},
+                                                 {"value", {{"username", env.user}, {"password", env.password}}}})
+                  .status,
+              201);
+  }
+  ProcessResult created = Task({"create", "--type", "image", "--wait", "-p", "srcRegistry=" + basic.url,
+                                "-p", "srcCredential=basic", "-p", "srcList=SELECTED", "-p",
+                                "srcImageList=" + repo + ":v1", "-p", "destRegistry=" + token.url, "-p",
+                                "destCredential=token"});
+  ASSERT_EQ(created.exit_code, 0) << created.out << created.err;
+  const std::string id = FirstLine(created.out);
+  ProcessResult images = Task({"images", id});
+  ASSERT_EQ(images.exit_code, 0) << images.err;
+  EXPECT_EQ(images.out.rfind("STATUS", 0), 0u) << images.out;
+  EXPECT_NE(images.out.find("copied  " + repo + ":v1"), std::string::npos) << images.out;
+  EXPECT_NE(images.out.find(pushed->digest), std::string::npos) << images.out;
+  ProcessResult as_json = Task({"images", id, "--json"});
+  json j = json::parse(as_json.out, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << as_json.out;
+  ASSERT_EQ(j["images"].size(), 1u) << as_json.out;
+  EXPECT_EQ(j["images"][0]["destination_digest"], pushed->digest);
+  // `objects` of an image task points to `images`.
+  ExpectOneLineError(Task({"objects", id}), 2, "dth task images " + id);
+  for (const ProcessResult& r : {created, images, as_json}) {
+    EXPECT_EQ(r.out.find(basic.password), std::string::npos);
+    EXPECT_EQ(r.err.find(token.password), std::string::npos);
   }
 }
 

@@ -47,6 +47,7 @@ export interface Task {
   updated_at: string | null;
   revision: number;
   progress: Progress | null;
+  last_run?: Run | null;  // GET /api/v1/tasks and GET /api/v1/tasks/{id}: the newest run
   warnings?: string[];
 }
 

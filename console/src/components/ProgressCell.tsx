@@ -1,21 +1,17 @@
-// A run's progress as a bar with its numbers (objects, bytes).
+// A task's progress as a bar with its numbers (objects, bytes): the live progress of the run
+// going on, else the totals of its last run (a finished task is not a "-").
 import ProgressBar from '@cloudscape-design/components/progress-bar';
-import type { Progress } from '../api/types';
+import type { Progress, Run } from '../api/types';
 import { useT } from '../i18n';
-import { bytes, percent } from '../format';
+import { bytes } from '../format';
+import { progressFigures } from './runView';
 
-export function ProgressCell({ progress, label }: { progress: Progress | null; label: string }) {
+export function ProgressCell({ progress, lastRun, label }: { progress: Progress | null; lastRun?: Run | null; label: string }) {
   const t = useT();
-  if (!progress) return <>{t('common.none')}</>;
-  const byBytes = progress.bytes_planned > 0;
-  const value = byBytes
-    ? percent(progress.bytes_done, progress.bytes_planned)
-    : percent(progress.objects_done, progress.objects_planned);
-  return (
-    <ProgressBar
-      value={value}
-      ariaLabel={label}
-      additionalInfo={`${t('tasks.objects', { done: progress.objects_done, planned: progress.objects_planned })} · ${bytes(progress.bytes_done)}`}
-    />
-  );
+  const f = progressFigures(progress, lastRun);
+  if (!f) return <>{t('common.none')}</>;
+  const parts = [t('tasks.objects', { done: f.objectsDone, planned: f.objectsPlanned }), bytes(f.bytesDone)];
+  if (f.skipped > 0) parts.push(t('tasks.skippedCount', { n: f.skipped }));
+  if (f.failed > 0) parts.push(t('tasks.failedCount', { n: f.failed }));
+  return <ProgressBar value={f.value} ariaLabel={label} additionalInfo={parts.join(' · ')} />;
 }

@@ -51,6 +51,8 @@ export const en = {
   'status.FAILED': 'Failed',
   'status.CANCELLED': 'Cancelled',
   'status.SUCCEEDED': 'Succeeded',
+  'status.doneWithFailures': 'Done, {n} failed',
+  'status.showFailed': 'Show the failed objects',
 
   'type.s3': 'Amazon S3 / object store',
   'type.image': 'Container images',
@@ -87,6 +89,9 @@ export const en = {
   'tasks.select': 'Select task {id}',
   'tasks.selectAll': 'Select all tasks',
   'tasks.objects': '{done} of {planned} objects',
+  'tasks.failedCount': '{n} failed',
+  'tasks.skippedCount': '{n} up to date',
+  'tasks.averageRate': '{value}/s on average',
   'tasks.onePage': 'Tasks, page {n}',
 
   'wizard.title': 'Create task',
@@ -232,6 +237,10 @@ export const en = {
   'detail.imageDest': 'Destination image',
   'detail.digest': 'Digest',
   'detail.noImages': 'No image records yet',
+  'detail.imgStatus.copied': 'Copied',
+  'detail.imgStatus.up-to-date': 'Up to date',
+  'detail.imgStatus.failed': 'Failed',
+  'detail.imgStatus.would-copy': 'Would copy',
 
   'creds.title': 'Credentials',
   'creds.create': 'Create credential',
@@ -256,6 +265,9 @@ export const en = {
   'about.role': 'Role',
   'about.links': 'Links',
   'about.text': 'Data Transfer Hub replicates objects between object stores and images between registries, once, on a schedule, or again after a failure.',
+  'about.metricsText': 'The hub\'s Prometheus metrics are served at /metrics to a bearer token, like the API: a browser link cannot send one, so the console shows them here. For Prometheus, make a token (POST /api/v1/auth/token) and give it as the scrape job\'s authorization credentials.',
+  'about.showMetrics': 'Show the metrics',
+  'about.metricsFailed': 'The metrics could not be read: {reason}',
 
   'units.perSecond': '{value}/s',
   'units.seconds': '{n} s',

@@ -44,7 +44,8 @@ export function LanguageRoot({ children }: { children: ReactNode }) {
     document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
     setLangState(next);
   }, []);
-  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  // No document when rendered outside a browser (the components' unit tests).
+  if (typeof document !== 'undefined') document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   const t = useCallback<Translate>(
     (key, vars) => format(dictionaries[lang][key] ?? en[key], vars),
     [lang],

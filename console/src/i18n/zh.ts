@@ -53,6 +53,8 @@ export const zh: Record<MessageKey, string> = {
   'status.FAILED': '失败',
   'status.CANCELLED': '已取消',
   'status.SUCCEEDED': '成功',
+  'status.doneWithFailures': '完成，{n} 个失败',
+  'status.showFailed': '查看失败的对象',
 
   'type.s3': 'Amazon S3 / 对象存储',
   'type.image': '容器镜像',
@@ -89,6 +91,9 @@ export const zh: Record<MessageKey, string> = {
   'tasks.select': '选择任务 {id}',
   'tasks.selectAll': '选择全部任务',
   'tasks.objects': '{done} / {planned} 个对象',
+  'tasks.failedCount': '{n} 个失败',
+  'tasks.skippedCount': '{n} 个已是最新',
+  'tasks.averageRate': '平均 {value}/秒',
   'tasks.onePage': '任务，第 {n} 页',
 
   'wizard.title': '创建任务',
@@ -234,6 +239,10 @@ export const zh: Record<MessageKey, string> = {
   'detail.imageDest': '目标镜像',
   'detail.digest': '摘要',
   'detail.noImages': '还没有镜像记录',
+  'detail.imgStatus.copied': '已复制',
+  'detail.imgStatus.up-to-date': '已是最新',
+  'detail.imgStatus.failed': '失败',
+  'detail.imgStatus.would-copy': '将复制',
 
   'creds.title': '凭证',
   'creds.create': '创建凭证',
@@ -258,6 +267,9 @@ export const zh: Record<MessageKey, string> = {
   'about.role': '角色',
   'about.links': '链接',
   'about.text': '数据传输解决方案在对象存储之间复制对象、在镜像仓库之间复制镜像：一次性、按计划，或在失败后重试。',
+  'about.metricsText': '中枢的 Prometheus 指标在 /metrics 提供，与 API 一样需要持有者令牌：浏览器链接无法携带令牌，所以控制台在此显示。对 Prometheus：创建一个令牌（POST /api/v1/auth/token），并将其作为抓取任务的 authorization 凭据。',
+  'about.showMetrics': '显示指标',
+  'about.metricsFailed': '无法读取指标：{reason}',
 
   'units.perSecond': '{value}/秒',
   'units.seconds': '{n} 秒',

@@ -20,11 +20,12 @@ import type { LogLine, Run, Task } from '../api/types';
 import { useLang } from '../i18n';
 import type { MessageKey } from '../i18n/en';
 import { bytes, duration, time } from '../format';
-import { navigate } from '../router';
+import { navigate, usePath } from '../router';
 import { useFlash } from '../flash';
 import { TaskStatusView } from '../components/TaskStatus';
 import { ProgressCell } from '../components/ProgressCell';
 import { ACTIVE, destinationText, sourceText } from '../components/tasks';
+import { failedObjects } from '../components/runView';
 import { RunsTab } from './detail/RunsTab';
 import { ObjectsTab } from './detail/ObjectsTab';
 import { ImagesTab } from './detail/ImagesTab';
@@ -42,40 +43,50 @@ export default function TaskDetail({ id }: { id: string }) {
   const [logLines, setLogLines] = useState<LogLine[]>([]);
   const [confirm, setConfirm] = useState<Action | null>(null);
   const [busy, setBusy] = useState(false);
-  const [tab, setTab] = useState('overview');
+  // ?tab=objects&status=failed (the "Done, N failed" status's link) opens that tab filtered.
+  const path = usePath();
+  const query = new URLSearchParams(path.split('?')[1] ?? '');
+  const [tab, setTab] = useState(query.get('tab') ?? 'overview');
+  const [objectFilter, setObjectFilter] = useState(query.get('status') ?? '');
+  const wantedTab = query.get('tab');
+  const wantedStatus = query.get('status') ?? '';
+  useEffect(() => {
+    if (wantedTab) setTab(wantedTab);
+    setObjectFilter(wantedStatus);
+  }, [wantedTab, wantedStatus]);
   const [changes, setChanges] = useState(0);
   const [lastRun, setLastRun] = useState<Run | null>(null);
-  const path = `/api/v1/tasks/${encodeURIComponent(id)}`;
+  const base = `/api/v1/tasks/${encodeURIComponent(id)}`;
 
   // An answer of ours may arrive after the events it caused: keep the newer revision.
   const setNewer = useCallback((answer: Task) => setTask((x) => (!x || answer.revision >= x.revision ? answer : { ...answer, status: x.status, error: x.error, revision: x.revision })), []);
 
   const load = useCallback(async () => {
     try {
-      setTask(await api<Task>('GET', path));
+      setTask(await api<Task>('GET', base));
     } catch (e) {
       setError(e instanceof ApiError ? e.detail : String(e));
     }
-  }, [path]);
+  }, [base]);
   useEffect(() => {
     void load();
   }, [load]);
   // The last run's totals, shown when no run is going on.
   useEffect(() => {
     let stale = false;  // an older answer must not overwrite a newer one
-    api<{ runs: Run[] }>('GET', `${path}/runs?limit=1`).then(
+    api<{ runs: Run[] }>('GET', `${base}/runs?limit=1`).then(
       (a) => !stale && setLastRun(a.runs[0] ?? null),
       () => !stale && setLastRun(null),
     );
     return () => {
       stale = true;
     };
-  }, [path, changes]);
+  }, [base, changes]);
 
   useEffect(
     () =>
       openTaskEvents(
-        `${path}/events`,
+        `${base}/events`,
         {
           status: (s) => {
             setTask((x) => (x ? applyStatus(x, s) : x));
@@ -86,18 +97,18 @@ export default function TaskDetail({ id }: { id: string }) {
         },
         setLive,
       ),
-    [path],
+    [base],
   );
 
   const run = async (action: Action) => {
     setBusy(true);
     try {
       if (action === 'delete') {
-        await api('DELETE', path);
+        await api('DELETE', base);
         navigate('/tasks');
         return;
       }
-      const answer = await api<Task>('POST', `${path}/${action}`);
+      const answer = await api<Task>('POST', `${base}/${action}`);
       flash({ type: 'success', text: t('tasks.done', { action: t(`tasks.${action}` as MessageKey), id: answer.id }) });
       if (action === 'clone') navigate(`/tasks/${encodeURIComponent(answer.id)}`);
       else setNewer(answer);
@@ -112,7 +123,10 @@ export default function TaskDetail({ id }: { id: string }) {
   if (error) return <Alert type="error">{error}</Alert>;
   if (!task) return <Spinner size="large" />;
   const active = ACTIVE.includes(task.status);
-  const p = task.progress;
+  // Live figures only while a run goes on; a finished task shows its last run's totals
+  // (its last progress event said "copying" forever otherwise).
+  const p = active ? task.progress : null;
+  const failed = failedObjects(task.status, lastRun);
   const confirmText: Record<Action, MessageKey> = {
     start: 'tasks.confirmStart',
     stop: 'tasks.confirmStop',
@@ -123,7 +137,22 @@ export default function TaskDetail({ id }: { id: string }) {
   const overview = (
     <SpaceBetween size="l">
       {task.error && (
-        <Alert type="error" header={t('detail.error')}>
+        <Alert
+          type={failed > 0 ? 'warning' : 'error'}
+          header={failed > 0 ? t('status.doneWithFailures', { n: failed }) : t('detail.error')}
+          action={
+            failed > 0 ? (
+              <Button
+                onClick={() => {
+                  setObjectFilter('failed');
+                  setTab('objects');
+                }}
+              >
+                {t('status.showFailed')}
+              </Button>
+            ) : undefined
+          }
+        >
           {task.error}
         </Alert>
       )}
@@ -178,6 +207,7 @@ export default function TaskDetail({ id }: { id: string }) {
         ) : lastRun ? (
           <SpaceBetween size="s">
             <Box color="text-body-secondary">{t('detail.lastRun', { id: lastRun.id })}</Box>
+            <ProgressCell progress={null} lastRun={lastRun} label={t('tasks.progress')} />
             <ColumnLayout columns={4} variant="text-grid">
               <div>
                 <Box variant="awsui-key-label">{t('detail.objectsDone')}</Box>
@@ -208,7 +238,7 @@ export default function TaskDetail({ id }: { id: string }) {
           columns={3}
           items={[
             { label: t('tasks.id'), value: task.id },
-            { label: t('common.status'), value: <TaskStatusView status={task.status} error={task.error} /> },
+            { label: t('common.status'), value: <TaskStatusView status={task.status} error={task.error} lastRun={lastRun} /> },
             { label: t('tasks.engine'), value: t(`type.${task.type}` as MessageKey) },
             { label: t('tasks.source'), value: sourceText(task) },
             { label: t('tasks.destination'), value: destinationText(task) },
@@ -239,7 +269,11 @@ export default function TaskDetail({ id }: { id: string }) {
     { id: 'runs', label: t('detail.runs'), content: <RunsTab taskId={id} changes={changes} /> },
     task.type === 'image'
       ? { id: 'images', label: t('detail.images'), content: <ImagesTab taskId={id} changes={changes} /> }
-      : { id: 'objects', label: t('detail.objects'), content: <ObjectsTab taskId={id} changes={changes} onRetried={setNewer} /> },
+      : {
+          id: 'objects',
+          label: t('detail.objects'),
+          content: <ObjectsTab key={objectFilter} taskId={id} changes={changes} onRetried={setNewer} initialStatus={objectFilter} />,
+        },
     { id: 'logs', label: t('detail.logs'), content: <LogsTab taskId={id} live={logLines} /> },
     {
       id: 'monitoring',
@@ -277,7 +311,7 @@ export default function TaskDetail({ id }: { id: string }) {
             </SpaceBetween>
           }
         >
-          {task.id} <TaskStatusView status={task.status} />
+          {task.id} <TaskStatusView status={task.status} lastRun={lastRun} />
         </Header>
       }
     >

@@ -33,6 +33,25 @@ describe('wizard checks mirror the server', () => {
     expect(validate(image, 'images')).toEqual({ srcAccountId: 'wizard.badAccount', srcImageList: 'wizard.required' });
     expect(validate({ ...image, srcAccountId: '123456789012', srcList: 'ALL' }, 'images')).toEqual({});
   });
+
+  it('needs a destination registry, or an ECR account and region', () => {
+    const image: Form = { ...EMPTY_FORM, type: 'image', srcRegistry: 'http://127.0.0.1:5000', srcImageList: 'app:v1' };
+    expect(validate(image, 'images')).toEqual({ destRegistry: 'wizard.required' });
+    expect(validate({ ...image, destRegistry: 'http://127.0.0.1:5001' }, 'images')).toEqual({});
+    expect(validate({ ...image, imageDestType: 'ecr', destAccountId: '12345678901x' }, 'images')).toEqual({
+      destAccountId: 'wizard.badAccount',
+      destRegion: 'wizard.required',
+    });
+  });
+
+  it('bounds a fixed rate and the description, and checks only the step asked for', () => {
+    expect(validate({ ...s3, scheduleKind: 'rate', rateMinutes: '0' }, 'engine')).toEqual({ schedule: 'wizard.badNumber:1:5256000' });
+    expect(validate({ ...s3, scheduleKind: 'rate', rateMinutes: '1.5' }, 'engine')).toEqual({ schedule: 'wizard.badNumber:1:5256000' });
+    expect(validate({ ...s3, scheduleKind: 'rate', rateMinutes: '1' }, 'engine')).toEqual({});
+    expect(validate({ ...s3, description: 'x'.repeat(1025) }, 'engine')).toEqual({ description: 'wizard.badNumber:0:1024' });
+    expect(validate({ ...s3, srcBucket: '' }, 'destination')).toEqual({});
+    expect(validate({ ...s3, scheduleKind: 'cron', cron: '* * * * ? *' }, 'engine')).toEqual({});
+  });
 });
 
 describe('task definitions', () => {

@@ -526,8 +526,27 @@ TEST_F(ApiConformanceTest, EveryAnswerMatchesTheDocument) {
   Call("list tasks, DONE", "GET", "/api/v1/tasks", "/api/v1/tasks?status=DONE&q=conformance");
   Call("list tasks, bad status", "GET", "/api/v1/tasks", "/api/v1/tasks?status=FINISHED");
   Call("list tasks, bad limit", "GET", "/api/v1/tasks", "/api/v1/tasks?limit=0");
-  Call("get task", "GET", "/api/v1/tasks/{id}", task);
+  Answer task_answer = Call("get task", "GET", "/api/v1/tasks/{id}", task);
   Call("get missing task", "GET", "/api/v1/tasks/{id}", "/api/v1/tasks/t-none");
+  // A finished task carries its newest run's totals (what the console's list shows for
+  // it), a task that never ran a null last_run.
+  const json last = Body(task_answer).value("last_run", json());
+  ASSERT_TRUE(last.is_object()) << task_answer.body;
+  EXPECT_EQ(last.value("status", ""), "DONE");
+  EXPECT_GT(last.value("objects_done", 0), 0) << task_answer.body;
+  EXPECT_EQ(last.value("objects_done", 0), last.value("objects_planned", -1)) << task_answer.body;
+  Answer listed = Call("list tasks, with their last runs", "GET", "/api/v1/tasks", "/api/v1/tasks?limit=1000");
+  int finished = 0, never_ran = 0;
+  for (const json& t : Body(listed).value("tasks", json::array())) {
+    ASSERT_TRUE(t.contains("last_run")) << t.dump();
+    if (t.value("id", "") == id) {
+      EXPECT_EQ(t["last_run"], last);
+      ++finished;
+    }
+    if (t["last_run"].is_null()) ++never_ran;  // the original form, created with start=false
+  }
+  EXPECT_EQ(finished, 1);
+  EXPECT_GE(never_ran, 1);
 
   // What the task did.
   Answer runs = Call("list runs", "GET", "/api/v1/tasks/{id}/runs", task + "/runs");

@@ -454,7 +454,8 @@ RunOutcome TaskRunner::ExecuteS3(Run& run) {
   if (report->failures_total > 0) {
     out.status = RunStatus::kError;
     const SyncFailure& first = report->failures.front();
-    out.error = std::to_string(report->failures_total) + " objects failed (the first: " + first.key +
+    out.error = std::to_string(report->failures_total) +
+                (report->failures_total == 1 ? " object failed (" : " objects failed (the first: ") + first.key +
                 ": " + first.error + ")";
     return out;
   }

@@ -2,11 +2,20 @@
 import { useEffect, useState } from 'react';
 import Box from '@cloudscape-design/components/box';
 import Header from '@cloudscape-design/components/header';
+import StatusIndicator, { type StatusIndicatorProps } from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
 import { api } from '../../api/client';
 import type { ImageRecord } from '../../api/types';
 import { useLang } from '../../i18n';
+import { en, type MessageKey } from '../../i18n/en';
 import { bytes, time } from '../../format';
+
+const KIND: Record<string, StatusIndicatorProps.Type> = {
+  copied: 'success',
+  'up-to-date': 'success',
+  failed: 'error',
+  'would-copy': 'pending',
+};
 
 export function ImagesTab({ taskId, changes }: { taskId: string; changes: number }) {
   const { t, lang } = useLang();
@@ -38,7 +47,14 @@ export function ImagesTab({ taskId, changes }: { taskId: string; changes: number
       columnDefinitions={[
         { id: 'source', header: t('detail.imageSource'), cell: (r) => r.source, isRowHeader: true },
         { id: 'destination', header: t('detail.imageDest'), cell: (r) => r.destination },
-        { id: 'status', header: t('common.status'), cell: (r) => r.status },
+        {
+          id: 'status',
+          header: t('common.status'),
+          cell: (r) => {
+            const key = `detail.imgStatus.${r.status}` as MessageKey;
+            return <StatusIndicator type={KIND[r.status] ?? 'info'}>{key in en ? t(key) : r.status}</StatusIndicator>;
+          },
+        },
         { id: 'error', header: t('detail.objectError'), cell: (r) => r.error ?? t('common.none') },
         { id: 'digest', header: t('detail.digest'), cell: (r) => r.source_digest.slice(0, 19) },
         { id: 'bytes', header: t('detail.bytesDone'), cell: (r) => bytes(r.bytes_copied) },

@@ -39,7 +39,7 @@ export function RunsTab({ taskId, changes }: { taskId: string; changes: number }
       columnDefinitions={[
         { id: 'id', header: t('detail.runId'), cell: (r) => r.id, isRowHeader: true },
         { id: 'trigger', header: t('detail.trigger'), cell: (r) => r.trigger },
-        { id: 'status', header: t('common.status'), cell: (r) => <TaskStatusView status={r.status} error={r.error} /> },
+        { id: 'status', header: t('common.status'), cell: (r) => <TaskStatusView status={r.status} error={r.error} lastRun={r} /> },
         { id: 'objects', header: t('detail.objectsDone'), cell: (r) => `${r.objects_done} / ${r.objects_planned}` },
         { id: 'bytes', header: t('detail.bytesDone'), cell: (r) => bytes(r.bytes_done) },
         { id: 'skipped', header: t('detail.skipped'), cell: (r) => r.objects_skipped },
