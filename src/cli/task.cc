@@ -1,6 +1,7 @@
 // `dth task`: the hub's tasks from the command line, as a client of a running `dth
-// serve` (its REST API): create, list, get, stop, start, delete, clone, logs, objects, images,
-// retry, and login for a token. Human-readable tables by default, --json for scripts.
+// serve` (its REST API): create, edit, list, get, stop, start, delete, clone, logs,
+// objects, images, retry, and login for a token. Human-readable tables by default, --json
+// for scripts.
 // Exit codes: 0 ok, 1 the hub refused or could not be reached (the problem's detail on
 // one line, with its field), 2 bad usage.
 #include <cstdio>
@@ -38,6 +39,8 @@ struct TaskArgs {
   bool follow = false;
   // objects
   std::string prefix;
+  // edit
+  std::vector<std::string> unset;
   // retry
   std::vector<std::string> keys;
   // login
@@ -79,6 +82,41 @@ int RunCreate(const TaskArgs& a) {
     std::fflush(stdout);
   }
   return a.wait ? WaitForTask(api, a.common, id) : 0;
+}
+
+// Reads the task, lays the file and flags over it, and sends what changes with its
+// revision (If-Match): an edit made meanwhile by someone else is refused, not lost.
+int RunEdit(const TaskArgs& a) {
+  TaskApi api = Api(a.common);
+  auto current = api.Call("GET", TaskPath(a.id));
+  if (!current.ok()) return ReportApiError(*current.error);
+  const std::string status = current.value.value("status", "");
+  if (status == "STARTING" || status == "IN_PROGRESS" || status == "STOPPING") {
+    std::fprintf(stderr, "dth: error: task %s is running (%s): stop it first (`dth task stop %s`), then edit it\n",
+                 a.id.c_str(), status.c_str(), a.id.c_str());
+    return 1;
+  }
+  auto patch = BuildEdit(current.value, a.file, a.flags, a.unset);
+  if (!patch.ok()) {
+    std::fprintf(stderr, "dth: error: %s\n", patch.status().message().c_str());
+    return 2;
+  }
+  json task = current.value;
+  if (!patch->empty()) {
+    const HttpHeaders if_match = {{"If-Match", "\"" + std::to_string(task.value("revision", int64_t{0})) + "\""}};
+    auto answer = api.Call("PATCH", TaskPath(a.id), *patch, if_match);
+    if (!answer.ok()) return ReportApiError(*answer.error);
+    task = answer.value;
+  }
+  if (a.common.json) {
+    PrintJson(task);
+  } else if (patch->empty()) {
+    std::printf("task %s unchanged (revision %lld)\n", a.id.c_str(),
+                static_cast<long long>(task.value("revision", int64_t{0})));
+  } else {
+    std::printf("task %s edited (revision %lld)\n", a.id.c_str(), static_cast<long long>(task.value("revision", int64_t{0})));
+  }
+  return 0;
 }
 
 int RunList(const TaskArgs& a) {
@@ -173,6 +211,17 @@ void AddTaskCommand(CLI::App& app, int& exit_code) {
   create->add_flag("--stopped", a->stopped, "Create it stopped (start it later with `dth task start`)");
   create->add_flag("--wait", a->wait, "Wait until it is DONE (exit 0), ERROR or STOPPED (exit 1)");
   create->callback([a, &exit_code] { exit_code = RunCreate(*a); });
+
+  CLI::App* edit = Sub(task, "edit", "Change a stopped task: the flags of create, laid over what it is", *a);
+  id_arg(edit);
+  edit->add_option("-f,--file", a->file, "Members to replace (type, description, schedule, parameters; - for stdin)");
+  edit->add_option("--type", a->flags.type, "s3 or image (a task's type cannot change)")
+      ->check(CLI::IsMember({"s3", "image"}));
+  edit->add_option("--schedule", a->flags.schedule, "once, rate(N minutes|hours|days) or cron(...)");
+  edit->add_option("--description", a->flags.description, "What the task is for");
+  edit->add_option("-p,--param", a->flags.params, "Set a parameter KEY=VALUE (repeatable); the others stay");
+  edit->add_option("--unset", a->unset, "Remove a parameter (repeatable)");
+  edit->callback([a, &exit_code] { exit_code = RunEdit(*a); });
 
   CLI::App* list = Sub(task, "list", "List tasks", *a);
   list->add_option("--status", a->status, "Only tasks in this status (STARTING, IN_PROGRESS, DONE, ...)");

@@ -37,11 +37,13 @@ TaskApi::TaskApi(std::string server, std::string token, bool tls_verify)
   http_ = std::make_unique<HttpClient>(options);
 }
 
-ApiResult<json> TaskApi::Call(const std::string& method, const std::string& path, const json& body) const {
+ApiResult<json> TaskApi::Call(const std::string& method, const std::string& path, const json& body,
+                              const HttpHeaders& headers) const {
   ApiResult<json> out;
   HttpRequest request;
   request.method = method;
   request.url = server_ + path;
+  request.headers = headers;
   request.headers.emplace_back("Accept", "application/json");
   if (!token_.empty()) request.headers.emplace_back("Authorization", "Bearer " + token_);
   const std::string text = body.is_null() ? std::string() : body.dump();

@@ -38,9 +38,10 @@ class TaskApi {
   // server: "" = $DTH_SERVER, else http://127.0.0.1:8080. token: "" = $DTH_TOKEN.
   TaskApi(std::string server, std::string token, bool tls_verify);
 
-  // One call: `body` (when not null) is sent as JSON. A 2xx answer's JSON (null for an
-  // empty body, as 204); anything else an ApiError.
-  ApiResult<json> Call(const std::string& method, const std::string& path, const json& body = nullptr) const;
+  // One call: `body` (when not null) is sent as JSON, with `headers` added. A 2xx
+  // answer's JSON (null for an empty body, as 204); anything else an ApiError.
+  ApiResult<json> Call(const std::string& method, const std::string& path, const json& body = nullptr,
+                       const HttpHeaders& headers = {}) const;
 
   const std::string& server() const { return server_; }
   bool has_token() const { return !token_.empty(); }

@@ -58,20 +58,39 @@ Result<json> ParseDefinition(const std::string& text, const std::string& name) {
   return out;
 }
 
+namespace {
+
+// The definition in a file ("-" = stdin).
+Result<json> ReadDefinition(const std::string& file) {
+  std::string text;
+  if (file == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return InvalidArgument(file + ": cannot read the file");
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    text = buf.str();
+  }
+  return ParseDefinition(text, file == "-" ? "stdin" : file);
+}
+
+// --param KEY=VALUE into parameters (an object).
+Status SetParams(json& parameters, const std::vector<std::string>& params) {
+  for (const std::string& p : params) {
+    const size_t eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) return InvalidArgument("--param: expected KEY=VALUE, not '" + p + "'");
+    parameters[p.substr(0, eq)] = p.substr(eq + 1);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<json> BuildDefinition(const std::string& file, const TaskFlags& flags) {
   json def = json::object();
   if (!file.empty()) {
-    std::string text;
-    if (file == "-") {
-      text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    } else {
-      std::ifstream in(file, std::ios::binary);
-      if (!in) return InvalidArgument(file + ": cannot read the file");
-      std::ostringstream buf;
-      buf << in.rdbuf();
-      text = buf.str();
-    }
-    DTH_ASSIGN_OR_RETURN(def, ParseDefinition(text, file == "-" ? "stdin" : file));
+    DTH_ASSIGN_OR_RETURN(def, ReadDefinition(file));
   } else if (flags.type.empty()) {
     return InvalidArgument("give --file FILE (or - for stdin), or --type s3|image with --param KEY=VALUE");
   }
@@ -82,15 +101,50 @@ Result<json> BuildDefinition(const std::string& file, const TaskFlags& flags) {
     if (!def.contains("parameters")) def["parameters"] = json::object();
     if (!def["parameters"].is_object())
       return InvalidArgument("--param: the file's parameters are a list; edit the file instead");
-    for (const std::string& p : flags.params) {
-      const size_t eq = p.find('=');
-      if (eq == std::string::npos || eq == 0)
-        return InvalidArgument("--param: expected KEY=VALUE, not '" + p + "'");
-      def["parameters"][p.substr(0, eq)] = p.substr(eq + 1);
-    }
+    DTH_RETURN_IF_ERROR(SetParams(def["parameters"], flags.params));
   }
   if (file.empty() && !def.contains("schedule")) def["schedule"] = "once";
   return def;
+}
+
+Result<json> BuildEdit(const json& current, const std::string& file, const TaskFlags& flags,
+                       const std::vector<std::string>& unset) {
+  if (file.empty() && flags.type.empty() && flags.schedule.empty() && flags.description.empty() &&
+      flags.params.empty() && unset.empty()) {
+    return InvalidArgument("nothing to change: give --file, --schedule, --description, --param or --unset");
+  }
+  if (!current.is_object() || !current.contains("parameters") || !current["parameters"].is_object())
+    return InvalidArgument("the hub answered a task without parameters");
+  json edited = {{"type", current.value("type", "")},
+                 {"description", current.value("description", "")},
+                 {"schedule", current.value("schedule", "")},
+                 {"parameters", current["parameters"]}};
+  if (!file.empty()) {
+    DTH_ASSIGN_OR_RETURN(json def, ReadDefinition(file));
+    for (const auto& [name, value] : def.items()) {
+      if (name != "type" && name != "description" && name != "schedule" && name != "parameters")
+        return InvalidArgument("--file: '" + name + "' cannot be edited (type, description, schedule, parameters)");
+      edited[name] = value;
+    }
+    if (!edited["parameters"].is_object())
+      return InvalidArgument("--file: give parameters as an object (KEY: VALUE), as `dth task get --json` shows them");
+  }
+  if (!flags.type.empty()) edited["type"] = flags.type;
+  if (!flags.schedule.empty()) edited["schedule"] = flags.schedule;
+  if (!flags.description.empty()) edited["description"] = flags.description;
+  DTH_RETURN_IF_ERROR(SetParams(edited["parameters"], flags.params));
+  for (const std::string& key : unset) {
+    if (!edited["parameters"].contains(key))
+      return InvalidArgument("--unset: the task has no parameter '" + key + "'");
+    edited["parameters"].erase(key);
+  }
+  // Only what changes.
+  json patch = json::object();
+  for (const char* name : {"type", "description", "schedule", "parameters"}) {
+    const json before = name == std::string("parameters") ? current["parameters"] : json(current.value(name, ""));
+    if (edited[name] != before) patch[name] = edited[name];
+  }
+  return patch;
 }
 
 }  // namespace dth::cli

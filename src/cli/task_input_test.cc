@@ -63,6 +63,32 @@ TEST(TaskInputTest, FlagsAloneOrOverAFile) {
   EXPECT_FALSE(BuildDefinition("/nonexistent/task.yaml", over).ok());
 }
 
+TEST(TaskInputTest, AnEditSendsOnlyWhatChanges) {
+  const json task = {{"id", "t-1"}, {"type", "s3"}, {"description", "d"}, {"schedule", "once"},
+                     {"parameters", {{"srcBucket", "a"}, {"destBucket", "b"}, {"workerNumber", "4"}}},
+                     {"status", "STOPPED"}, {"revision", 3}};
+  TaskFlags flags;
+  flags.params = {"destBucket=c", "chunkSize=8"};
+  auto edit = BuildEdit(task, "", flags, {"workerNumber"});
+  ASSERT_TRUE(edit.ok()) << edit.status().ToString();
+  EXPECT_EQ(*edit, json({{"parameters", {{"srcBucket", "a"}, {"destBucket", "c"}, {"chunkSize", "8"}}}}));
+  flags = {};
+  flags.description = "new";
+  flags.schedule = "once";  // as it is: not sent
+  edit = BuildEdit(task, "", flags, {});
+  ASSERT_TRUE(edit.ok());
+  EXPECT_EQ(*edit, json({{"description", "new"}}));
+  flags.description = "d";
+  edit = BuildEdit(task, "", flags, {});
+  ASSERT_TRUE(edit.ok());
+  EXPECT_TRUE(edit->empty()) << edit->dump();
+  EXPECT_FALSE(BuildEdit(task, "", TaskFlags{}, {}).ok()) << "nothing asked";
+  EXPECT_FALSE(BuildEdit(task, "", TaskFlags{}, {"nope"}).ok()) << "no such parameter";
+  flags = {};
+  flags.params = {"=x"};
+  EXPECT_FALSE(BuildEdit(task, "", flags, {}).ok());
+}
+
 TEST(TaskFormatTest, TablesAlignAndShowProgress) {
   json tasks = json::array({{{"id", "t-1"}, {"type", "s3"}, {"status", "IN_PROGRESS"}, {"schedule", "once"},
                              {"description", "photos"},

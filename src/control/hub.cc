@@ -101,7 +101,8 @@ Result<std::unique_ptr<Hub>> Hub::Start(const HubConfig& config) {
   impl->notifier = std::make_unique<notify::Notifier>(
       notify_options, [raw](const std::string& task_id, int64_t run_id, LogLevel level, const std::string& m) {
         raw->tasks->Log(task_id, run_id, level, m);
-      });
+      },
+      impl->store.get());  // the outbox: what a killed hub had not sent goes at the next start
   impl->tasks->SetRunEndedHook([raw](const TaskRecord& task, const RunOutcome& outcome) {
     RunRecord run;
     if (auto stored = raw->store->GetRun(outcome.run_id); stored.ok()) {

@@ -20,6 +20,8 @@ struct HttpClientOptions {
   std::chrono::milliseconds connect_timeout{10000};
   // A transfer that moves less than 1 byte/s for this long is aborted (kTransient).
   std::chrono::seconds stall_timeout{60};
+  // The whole exchange must end within this (0 = no bound): short checks, not transfers.
+  std::chrono::milliseconds total_timeout{0};
   bool tls_verify = true;
   std::string ca_bundle;  // "" = system default
   std::string user_agent = "dth/" DTH_VERSION;

@@ -47,10 +47,11 @@ Status RegistryClient::CheckVersion() {
 Result<std::vector<std::string>> RegistryClient::ListPages(const std::string& first_path,
                                                            const char* field,
                                                            const std::vector<std::string>& scopes,
-                                                           const std::string& what) {
+                                                           const std::string& what, int max_items) {
   std::vector<std::string> out;
   std::string url = first_path;
   for (int page = 0; !url.empty(); ++page) {
+    if (max_items > 0 && page > 0) break;  // a sample: the first page only
     if (page > 100000) return Corruption(what + ": pagination does not end");
     Call c;
     c.url = url;
@@ -64,6 +65,7 @@ Result<std::vector<std::string>> RegistryClient::ListPages(const std::string& fi
     DTH_ASSIGN_OR_RETURN(const Json* list, JsonArray(j, field, what + " at " + config_.endpoint.host));
     for (const auto& v : *list) {
       if (!v.is_string()) return Corruption(what + " at " + config_.endpoint.host + ": '" + field + "' holds a non-string");
+      if (max_items > 0 && static_cast<int>(out.size()) >= max_items) break;
       out.push_back(v.get<std::string>());
     }
     const std::string* link = resp.Header("Link");
@@ -76,15 +78,17 @@ Result<std::vector<std::string>> RegistryClient::ListPages(const std::string& fi
   return out;
 }
 
-Result<std::vector<std::string>> RegistryClient::Catalog() {
+Result<std::vector<std::string>> RegistryClient::Catalog(int max_items) {
   int n = std::min(std::max(config_.catalog_page_size, 1), 1000);
+  if (max_items > 0) n = std::min(n, max_items);
   return ListPages("/v2/_catalog?n=" + std::to_string(n), "repositories", {"registry:catalog:*"},
-                   "GET catalog");
+                   "GET catalog", max_items);
 }
 
-Result<std::vector<std::string>> RegistryClient::Tags(const std::string& repository) {
-  return ListPages("/v2/" + repository + "/tags/list", "tags", {PullScope(repository)},
-                   "GET tags of " + repository);
+Result<std::vector<std::string>> RegistryClient::Tags(const std::string& repository, int max_items) {
+  const std::string query = max_items > 0 ? "?n=" + std::to_string(max_items) : "";
+  return ListPages("/v2/" + repository + "/tags/list" + query, "tags", {PullScope(repository)},
+                   "GET tags of " + repository, max_items);
 }
 
 Result<Manifest> RegistryClient::GetManifest(const std::string& repository, const std::string& reference) {

@@ -59,9 +59,10 @@ class RegistryClient {
   // GET /v2/: OK when the registry speaks v2 and the credentials are accepted.
   Status CheckVersion();
   // Every repository (all catalog pages) and every tag of one (unsorted as served;
-  // a repository without tags gives an empty list).
-  Result<std::vector<std::string>> Catalog();
-  Result<std::vector<std::string>> Tags(const std::string& repository);
+  // a repository without tags gives an empty list). max_items > 0: at most that many,
+  // from one request asking for that many (?n=), the later pages not fetched (a sample).
+  Result<std::vector<std::string>> Catalog(int max_items = 0);
+  Result<std::vector<std::string>> Tags(const std::string& repository, int max_items = 0);
 
   // reference: a tag or a digest. A digest reference must match the bytes, and so must
   // the Docker-Content-Digest header when sent (else kCorruption).
@@ -108,7 +109,7 @@ class RegistryClient {
   Result<std::string> StartUpload(const std::string& repository, const std::string& what);
   Result<std::vector<std::string>> ListPages(const std::string& first_path, const char* field,
                                              const std::vector<std::string>& scopes,
-                                             const std::string& what);
+                                             const std::string& what, int max_items);
 
   RegistryConfig config_;
   std::shared_ptr<HttpClient> http_;

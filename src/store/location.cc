@@ -5,13 +5,41 @@
 
 namespace dth {
 
-bool IsValidBucketName(const std::string& bucket) {
-  if (bucket.size() < 3 || bucket.size() > 255) return false;
-  if (!std::isalnum(static_cast<unsigned char>(bucket.front()))) return false;
-  for (char c : bucket) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') return false;
+namespace {
+
+bool IsLowerOrDigit(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool IsLegacyOnly(char c) { return (c >= 'A' && c <= 'Z') || c == '_'; }
+
+// "192.168.5.4": four dot-separated groups of 1-3 digits.
+bool LooksLikeIpv4(const std::string& name) {
+  int groups = 0, digits = 0;
+  for (char c : name) {
+    if (c == '.') {
+      if (digits == 0) return false;
+      ++groups;
+      digits = 0;
+    } else if (c >= '0' && c <= '9') {
+      if (++digits > 3) return false;
+    } else {
+      return false;
+    }
   }
-  return true;
+  return digits > 0 && groups == 3;
+}
+
+}  // namespace
+
+bool IsValidBucketName(const std::string& bucket) {
+  bool legacy = false;
+  for (char c : bucket) {
+    if (IsLegacyOnly(c)) legacy = true;
+    else if (!IsLowerOrDigit(c) && c != '.' && c != '-') return false;
+  }
+  if (bucket.size() < 3 || bucket.size() > (legacy ? 255u : 63u)) return false;
+  auto alnum = [](char c) { return IsLowerOrDigit(c) || (c >= 'A' && c <= 'Z'); };
+  if (!alnum(bucket.front()) || !alnum(bucket.back())) return false;
+  if (bucket.find("..") != std::string::npos) return false;
+  return !LooksLikeIpv4(bucket);
 }
 
 std::string SyncPrefix(const std::string& key) {

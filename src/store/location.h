@@ -24,8 +24,13 @@ Result<Location> ParseLocation(const std::string& text);
 // folder and ends in exactly one '/' ("data" and "data/" are both "data/").
 std::string SyncPrefix(const std::string& key);
 
-// Bucket names as S3 allows them, loosely (legacy upper-case and '_' accepted; other
-// providers are laxer): 3..63 (255 legacy) of [A-Za-z0-9._-], starting alphanumeric.
+// Bucket names as S3 names them: 3..63 of lower-case letters, digits, '.' and '-',
+// beginning and ending with a letter or digit, no ".." and not an IPv4 address
+// ("192.168.5.4"). Aliyun OSS, Tencent COS, Qiniu Kodo and S3-compatible stores name
+// theirs within these rules. Also accepted, because such buckets exist and dth must be
+// able to copy from them: Amazon S3's legacy us-east-1 names with upper-case letters or
+// '_' (then up to 255 characters; Amazon S3 serves them only path-style: --addressing
+// path). README, "Bucket names".
 bool IsValidBucketName(const std::string& bucket);
 
 }  // namespace dth

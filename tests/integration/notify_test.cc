@@ -2,7 +2,8 @@
 // its JSON document to a webhook (an in-process HTTP receiver) and sends an e-mail
 // through a real SMTP server (python3-aiosmtpd, with AUTH) with the right content; a
 // failing task sends ERROR with its reason (by default, without notifyOn); an
-// unreachable webhook is a line in the task's log and the task stays DONE. The SMTP
+// unreachable webhook is a line in the task's log and the task stays DONE; a webhook the
+// hub had not delivered when it was killed (kill -9) is delivered after a restart. The SMTP
 // password appears in no answer, log line or output; the webhook's key in no log line.
 #include <gtest/gtest.h>
 
@@ -37,12 +38,10 @@ class NotifyTest : public ::testing::Test {
     auto hook = testing::FaultServer::Start();
     ASSERT_TRUE(hook.ok());
     hook_ = std::move(*hook);
-    hub_ = std::make_unique<testing::HubProcess>(
-        (dir_ / "data").string(),
-        std::vector<std::string>{"--allow-local-root", dir_.string(), "--smtp",
-                                 "smtp://mailer:" + std::string(kSmtpPassword) + "@127.0.0.1:" +
-                                     std::to_string(sink_->port()),
-                                 "--smtp-from", "dth@hub.example.com", "--public-url", "https://hub.example.com/"});
+    hub_args_ = {"--allow-local-root", dir_.string(), "--smtp",
+                 "smtp://mailer:" + std::string(kSmtpPassword) + "@127.0.0.1:" + std::to_string(sink_->port()),
+                 "--smtp-from", "dth@hub.example.com", "--public-url", "https://hub.example.com/"};
+    hub_ = std::make_unique<testing::HubProcess>((dir_ / "data").string(), hub_args_);
     ASSERT_TRUE(hub_->Start());
     api_ = std::make_unique<testing::HubClient>(hub_->url());
     ASSERT_TRUE(api_->Login("admin", hub_->password()));
@@ -107,6 +106,7 @@ class NotifyTest : public ::testing::Test {
   }
 
   fs::path dir_;
+  std::vector<std::string> hub_args_;
   std::unique_ptr<testing::SmtpSink> sink_;
   std::unique_ptr<testing::FaultServer> hook_;
   std::unique_ptr<testing::HubProcess> hub_;
@@ -220,6 +220,35 @@ TEST_F(NotifyTest, AnUnreachableWebhookIsLoggedAndTheTaskStaysDone) {
   json task = api_->Get("/api/v1/tasks/" + id).body;
   EXPECT_EQ(task.value("status", ""), "DONE") << "a notification never fails the task";
   EXPECT_TRUE(!task.contains("error") || task["error"].is_null() || task["error"] == "") << task.dump();
+}
+
+TEST_F(NotifyTest, AWebhookNotSentWhenTheHubIsKilledIsSentAfterARestart) {
+  // The receiver holds the first POST without answering: the hub is killed mid-delivery.
+  testing::FaultRule hold;
+  hold.method = "POST";
+  hold.times = -1;
+  hold.action.kind = testing::FaultAction::kDelay;
+  hold.action.delay = std::chrono::seconds(120);
+  hook_->AddRule(hold);
+  const std::string id = Create(LocalTask({{"notifyWebhook", HookUrl()}, {"notifyOn", "always"}}));
+  ASSERT_FALSE(id.empty());
+  ASSERT_EQ(api_->WaitFor(id, {"DONE", "ERROR"}).value("status", ""), "DONE");
+  for (int i = 0; i < 3000 && HookRequests().empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(HookRequests().size(), 1u);
+  const std::string document = HookRequests()[0].body;
+  hub_->Kill();
+  hook_->ClearRules();  // the receiver answers now (200)
+  const std::string token = api_->token();
+  hub_ = std::make_unique<testing::HubProcess>((dir_ / "data").string(), hub_args_);
+  ASSERT_TRUE(hub_->Start());
+  api_ = std::make_unique<testing::HubClient>(hub_->url());  // a new port
+  api_->set_token(token);  // sessions survive a restart
+  const std::string line = WaitForLog(id, "notification sent: webhook");
+  ASSERT_NE(line, "") << ::testing::PrintToString(LogMessages(id));
+  auto posts = HookRequests();
+  ASSERT_EQ(posts.size(), 2u);
+  EXPECT_EQ(posts[1].body, document) << "the same run's document";
+  EXPECT_EQ(json::parse(posts[1].body, nullptr, false).value("status", ""), "DONE");
 }
 
 TEST_F(NotifyTest, BadNotificationParametersAreProblemsNamingTheField) {

@@ -2,7 +2,8 @@
 // create from a YAML file, JSON on stdin, or flags; list, get, stop/start, clone, logs
 // (also --follow), objects, delete; a bad definition is exit 1 with the field at fault;
 // no token says to sign in; an unreachable hub is one line; login prints a token (the
-// password from $DTH_PASSWORD or stdin, never from argv); an S3 task on RGW.
+// password from $DTH_PASSWORD or stdin, never from argv); edit of a stopped task (and
+// its refusals); an S3 task on RGW.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include "integration/hub_process.h"
 #include "integration/run_process.h"
 #include "integration/s3_servers.h"
+#include "testing/fault_server.h"
 #include "sync_fixture.h"
 
 namespace dth {
@@ -202,6 +204,74 @@ TEST_F(TaskCliTest, BadInputIsOneLineWithTheField) {
   EXPECT_EQ(Task({"frobnicate"}).exit_code, 2);
   EXPECT_EQ(Task({"get"}).exit_code, 2);
   ExpectOneLineError(Task({"get", "t-000000000000"}), 1, "t-000000000000");
+}
+
+TEST_F(TaskCliTest, EditAStoppedTaskWithTheFlagsOfCreate) {
+  ProcessResult created = Task({"create", "--type", "s3", "--description", "before", "--stopped", "-p",
+                                "source=" + (dir_ / "src").string(), "-p", "destination=" + (dir_ / "old").string(),
+                                "-p", "workerNumber=2"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const std::string id = FirstLine(created.out);
+  auto get = [&] { return json::parse(Task({"get", id, "--json"}).out, nullptr, false); };
+  const int64_t revision = get().value("revision", int64_t{0});
+
+  // Flags: replace description and schedule, set one parameter, remove another; the rest stays.
+  ProcessResult edited = Task({"edit", id, "--description", "after", "--schedule", "rate(1 day)", "-p",
+                               "destination=" + (dir_ / "new").string(), "--unset", "workerNumber"});
+  ASSERT_EQ(edited.exit_code, 0) << edited.err;
+  EXPECT_EQ(edited.out, "task " + id + " edited (revision " + std::to_string(revision + 1) + ")\n");
+  json task = get();
+  EXPECT_EQ(task["description"], "after");
+  EXPECT_EQ(task["schedule"], "rate(1 day)");
+  EXPECT_EQ(task["status"], "STOPPED");
+  EXPECT_EQ(task["parameters"]["source"], (dir_ / "src").string());
+  EXPECT_EQ(task["parameters"]["destination"], (dir_ / "new").string());
+  EXPECT_FALSE(task["parameters"].contains("workerNumber")) << task.dump();
+  // From a file (JSON on stdin), --json prints the task; the same change again changes nothing.
+  ProcessResult piped = Piped(R"({"schedule": "once", "description": "from stdin"})", "edit " + id + " -f - --json");
+  ASSERT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ(json::parse(piped.out, nullptr, false).value("description", ""), "from stdin") << piped.out;
+  ProcessResult same = Task({"edit", id, "--description", "from stdin"});
+  EXPECT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_EQ(same.out.rfind("task " + id + " unchanged", 0), 0u) << same.out;
+  // The edit is what runs.
+  ASSERT_EQ(Task({"start", id}).exit_code, 0);
+  EXPECT_EQ(api_->WaitFor(id, {"DONE", "ERROR"}).value("status", ""), "DONE");
+  EXPECT_TRUE(fs::exists(dir_ / "new" / "a.txt"));
+  EXPECT_FALSE(fs::exists(dir_ / "old"));
+
+  // Bad values: the hub's reason and field, nothing changed.
+  ExpectOneLineError(Task({"edit", id, "--schedule", "rate(0 minutes)"}), 1, "(field schedule)");
+  ExpectOneLineError(Task({"edit", id, "-p", "workerNumber=many"}), 1, "(field parameters.workerNumber)");
+  ExpectOneLineError(Task({"edit", id, "-p", "srcCredentials=nobody"}), 1, "(field parameters.srcCredentials)");
+  ExpectOneLineError(Task({"edit", id, "--type", "image"}), 1, "(field type)");
+  EXPECT_EQ(get()["description"], "from stdin");
+  // Usage: exit 2, nothing sent.
+  ExpectOneLineError(Task({"edit", id}), 2, "nothing to change");
+  ExpectOneLineError(Task({"edit", id, "-p", "novalue"}), 2, "KEY=VALUE");
+  ExpectOneLineError(Task({"edit", id, "--unset", "nothing"}), 2, "no parameter 'nothing'");
+  ExpectOneLineError(Task({"edit", id, "-f", WriteFile("extra.json", R"({"id": "t-1"})")}), 2, "'id' cannot be edited");
+  EXPECT_EQ(Task({"edit"}).exit_code, 2);
+  // An unknown task.
+  ExpectOneLineError(Task({"edit", "t-000000000000", "--description", "x"}), 1, "t-000000000000");
+
+  // A running task: its source stalls, so it stays running while we try.
+  auto stalled = testing::FaultServer::Start();
+  ASSERT_TRUE(stalled.ok());
+  testing::FaultRule slow;
+  slow.times = -1;
+  slow.action.kind = testing::FaultAction::kDelay;
+  slow.action.delay = std::chrono::seconds(60);
+  (*stalled)->AddRule(slow);
+  ProcessResult running = Task({"create", "--type", "s3", "-p", "srcEndpoint=" + (*stalled)->endpoint(), "-p",
+                                "srcBucket=stalled-bucket", "-p", "destination=" + (dir_ / "never").string()});
+  ASSERT_EQ(running.exit_code, 0) << running.err;
+  const std::string busy = FirstLine(running.out);
+  ExpectOneLineError(Task({"edit", busy, "--description", "x"}), 1, "stop it first (`dth task stop " + busy + "`)");
+  // The hub refuses too (409) when the client's look is stale.
+  testing::ApiAnswer refused = api_->Call("PATCH", "/api/v1/tasks/" + busy, R"({"description": "x"})");
+  EXPECT_EQ(refused.status, 409) << refused.text;
+  stalled->reset();  // its pending answers end: the run fails and the hub stops at once
 }
 
 TEST_F(TaskCliTest, TokensSignInAndUnreachableHubs) {

@@ -13,6 +13,9 @@
 //     that a line with "expect": "reject" must NOT match (the test's proof that drift is
 //     caught). An answer of no route ("route": "") is checked as a problem. Then every
 //     documented operation must have had a 2xx answer.
+//     A line {"label", "method", "route", "event": TYPE, "data"} is one server-sent
+//     event of that route's stream: its data must match the schema that the route's 200
+//     answer names for TYPE in "x-dth-events" (an undocumented type fails).
 // Prints one line per failure and a summary; exits 1 on any failure, 2 on bad usage.
 import { readFileSync } from "node:fs";
 import { Validator } from "@seriousme/openapi-schema-validator";
@@ -175,7 +178,19 @@ function mediaType(contentType) {
   return String(contentType ?? "").split(";")[0].trim().toLowerCase();
 }
 
+// One server-sent event of a documented stream, against its type's schema.
+function checkEvent(doc, compile, a) {
+  const op = doc.paths?.[a.route]?.[String(a.method).toLowerCase()];
+  if (!op) return `${a.method} ${a.route} is not in the document`;
+  const events = deref(doc, op.responses?.["200"])?.["x-dth-events"];
+  if (!events) return `${a.method} ${a.route}: its 200 answer documents no x-dth-events`;
+  const schema = events[a.event];
+  if (!schema) return `event type '${a.event}' is not documented (documented: ${Object.keys(events).join(", ")})`;
+  return validateBody(compile, `event ${a.route} ${a.event}`, schema, a.data);
+}
+
 function checkAnswer(doc, compile, a) {
+  if (a.event !== undefined) return checkEvent(doc, compile, a);
   let route = a.route;
   let method = String(a.method).toLowerCase();
   if (route === "") {
@@ -227,6 +242,7 @@ function checkAnswers(docPath, answersPath) {
   let failures = 0;
   let checked = 0;
   let rejected = 0;
+  let events = 0;
   const answered = new Map(); // "get /api/v1/tasks" -> set of statuses
   for (const [i, line] of lines.entries()) {
     let a;
@@ -236,7 +252,9 @@ function checkAnswers(docPath, answersPath) {
       fail(`${answersPath}:${i + 1}: ${e.message}`);
     }
     const why = checkAnswer(doc, compile, a);
-    const label = `${a.label ?? ""} (${a.method} ${a.route || "<no route>"} -> ${a.status})`;
+    const label = a.event !== undefined
+      ? `${a.label ?? ""} (event ${a.event} of ${a.method} ${a.route})`
+      : `${a.label ?? ""} (${a.method} ${a.route || "<no route>"} -> ${a.status})`;
     if (a.expect === "reject") {
       if (why === null) {
         failures++;
@@ -246,12 +264,13 @@ function checkAnswers(docPath, answersPath) {
       }
       continue;
     }
-    checked++;
+    if (a.event !== undefined) events++;
+    else checked++;
     if (why !== null) {
       failures++;
       console.log(`FAIL ${label}: ${why}`);
     }
-    if (a.route) {
+    if (a.route && a.event === undefined) {
       const key = `${String(a.method).toLowerCase()} ${a.route}`;
       if (!answered.has(key)) answered.set(key, new Set());
       answered.get(key).add(a.status);
@@ -270,7 +289,7 @@ function checkAnswers(docPath, answersPath) {
       if (!got.has(Number(status))) untried.push(`${method.toUpperCase()} ${path} ${status}`);
     }
   }
-  console.log(`${checked} answers checked against ${docPath}, ${rejected} drifted answers rejected; ` +
+  console.log(`${checked} answers and ${events} events checked against ${docPath}, ${rejected} drifted ones rejected; ` +
     `${documentedStatuses - untried.length} of ${documentedStatuses} documented answers seen: ${failures} failures`);
   if (untried.length) console.log(`not seen: ${untried.join(", ")}`);
   return failures === 0;

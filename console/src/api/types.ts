@@ -15,7 +15,22 @@ export interface Progress {
   bytes_per_second: number;
   eta_seconds: number | null;
   started_at: string | null;
-  task_id?: string;
+}
+
+// The server-sent events (openapi.json: x-dth-events), one shape per type.
+// `progress`: the run's Progress and its task's id.
+export interface ProgressEvent extends Progress {
+  task_id: string;
+}
+
+// `status`: the same object on connecting and on every change; DELETED when deleted.
+export interface StatusEvent {
+  task_id: string;
+  status: TaskStatus | 'DELETED';
+  error: string | null;
+  current_run_id: number | null;
+  revision: number;
+  updated_at: string | null;
 }
 
 export interface Task {
@@ -77,10 +92,12 @@ export interface ImageRecord {
   finished_at: string | null;
 }
 
+// A log entry, as GET .../logs answers it and as a `log` event carries it.
 export interface LogLine {
   id: number;
+  task_id: string;
   run_id: number | null;
-  time: string | number | null;
+  time: string | null;
   level: string;
   message: string;
 }

@@ -14,8 +14,9 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import Spinner from '@cloudscape-design/components/spinner';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Tabs from '@cloudscape-design/components/tabs';
-import { api, ApiError, openEvents } from '../api/client';
-import type { LogLine, Progress, Run, Task } from '../api/types';
+import { api, ApiError } from '../api/client';
+import { applyStatus, openTaskEvents } from '../api/events';
+import type { LogLine, Run, Task } from '../api/types';
 import { useLang } from '../i18n';
 import type { MessageKey } from '../i18n/en';
 import { bytes, duration, time } from '../format';
@@ -84,21 +85,15 @@ export default function TaskDetail({ id }: { id: string }) {
 
   useEffect(
     () =>
-      openEvents(
+      openTaskEvents(
         `${base}/events`,
         {
-          status: (d) => {
-            const s = d as Partial<Task> & { status: Task['status'] };
-            // Revisions order what the stream and the answers to our own calls say.
-            setTask((x) =>
-              x && (s.revision === undefined || s.revision >= x.revision)
-                ? { ...x, status: s.status, error: s.error || null, current_run_id: s.current_run_id ?? x.current_run_id, revision: s.revision ?? x.revision }
-                : x,
-            );
+          status: (s) => {
+            setTask((x) => (x ? applyStatus(x, s) : x));
             setChanges((n) => n + 1);
           },
-          progress: (d) => setTask((x) => (x ? { ...x, progress: d as Progress } : x)),
-          log: (d) => setLogLines((l) => [...l.slice(-499), d as LogLine]),
+          progress: ({ task_id: _, ...progress }) => setTask((x) => (x ? { ...x, progress } : x)),
+          log: (line) => setLogLines((l) => [...l.slice(-499), line]),
         },
         setLive,
       ),

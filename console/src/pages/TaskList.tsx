@@ -13,8 +13,9 @@ import Select, { type SelectProps } from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
 import TextFilter from '@cloudscape-design/components/text-filter';
-import { api, ApiError, openEvents } from '../api/client';
-import type { Progress, Task } from '../api/types';
+import { api, ApiError } from '../api/client';
+import { applyStatus, openTaskEvents } from '../api/events';
+import type { Task } from '../api/types';
 import { useLang } from '../i18n';
 import type { MessageKey } from '../i18n/en';
 import { bytes, time } from '../format';
@@ -97,24 +98,17 @@ export function TaskList() {
   // Live: progress and status changes of every task, applied to the rows shown.
   useEffect(
     () =>
-      openEvents('/api/v1/events', {
-        progress: (d) => {
-          const p = d as Progress;
-          if (!p.task_id) return;
-          setTasks((list) => list.map((x) => (x.id === p.task_id ? { ...x, progress: p } : x)));
+      openTaskEvents('/api/v1/events', {
+        progress: (p) => {
+          const { task_id, ...progress } = p;
+          setTasks((list) => list.map((x) => (x.id === task_id ? { ...x, progress } : x)));
         },
-        status: (d) => {
-          const s = d as { id: string; status: Task['status']; error?: string; revision?: number };
-          setTasks((list) =>
-            list.map((x) =>
-              x.id === s.id && (s.revision === undefined || s.revision >= x.revision)
-                ? { ...x, status: s.status, error: s.error || null, revision: s.revision ?? x.revision }
-                : x,
-            ),
-          );
+        status: (s) => {
+          setTasks((list) => list.map((x) => applyStatus(x, s)));
           // A run ended: the row shows that run's totals (last_run) instead of live progress.
           // Only rows on this page: a hub of thousands of tasks sends events for all of them.
-          if (!ACTIVE.includes(s.status) && shown.current.some((x) => x.id === s.id)) void refreshRow(s.id);
+          if (s.status !== 'DELETED' && !ACTIVE.includes(s.status) && shown.current.some((x) => x.id === s.task_id))
+            void refreshRow(s.task_id);
         },
       }),
     [refreshRow],

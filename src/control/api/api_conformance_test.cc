@@ -9,7 +9,10 @@
 //    type and body are checked against the document (check.mjs answers: Ajv), which also
 //    fails when a documented operation got no 2xx answer. Copies of real answers with a
 //    member added, renamed or mistyped are checked too and must be rejected: the proof
-//    that a change in api_json.cc without the document fails this test.
+//    that a change in api_json.cc without the document fails this test;
+//  - the server-sent events of the streams (status, progress, log), recorded over a
+//    whole task's life, each match the schema the document names for its type
+//    (x-dth-events), and drifted copies (a Unix-ms time, eta -1, a member added) fail.
 // The checks run on Node with the npm packages of tools/openapi (scripts/setup.sh).
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -19,10 +22,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <thread>
@@ -33,6 +38,7 @@
 #include "control/docs/docs_assets.h"
 #include "control/hub.h"
 #include "control/openapi.h"
+#include "server/server_test_util.h"
 #include "store/local/local_test_util.h"
 
 namespace dth::control {
@@ -136,6 +142,28 @@ std::string ToolsMissing() {
 }
 
 std::string Quote(const std::string& s) { return "'" + s + "'"; }
+
+// The events of a recorded HTTP/1.0 event stream (head, then "event: T\ndata: D\n\n"
+// frames; comments skipped): (type, data) pairs.
+std::vector<std::pair<std::string, std::string>> ParseEvents(const std::string& received) {
+  std::vector<std::pair<std::string, std::string>> events;
+  size_t at = received.find("\r\n\r\n");
+  if (at == std::string::npos) return events;
+  at += 4;
+  for (size_t end; (end = received.find("\n\n", at)) != std::string::npos; at = end + 2) {
+    std::string type, data;
+    size_t line = at;
+    while (line < end) {
+      size_t eol = std::min(received.find('\n', line), end);
+      const std::string text = received.substr(line, eol - line);
+      if (text.rfind("event: ", 0) == 0) type = text.substr(7);
+      if (text.rfind("data: ", 0) == 0) data += (data.empty() ? "" : "\n") + text.substr(6);
+      line = eol + 1;
+    }
+    if (!type.empty()) events.emplace_back(type, data);
+  }
+  return events;
+}
 
 class ApiConformanceTest : public ::testing::Test {
  protected:
@@ -438,11 +466,23 @@ TEST_F(ApiConformanceTest, EveryAnswerMatchesTheDocument) {
   Call("delete credential", "DELETE", "/api/v1/credentials/{name}", "/api/v1/credentials/hub");
   Call("delete missing credential", "DELETE", "/api/v1/credentials/{name}", "/api/v1/credentials/hub");
 
+  // Every task's events, recorded from before the first task to after its deletion.
+  auto open_stream = [&](const std::string& target) {
+    auto c = std::make_unique<server::testing::RawClient>(hub_->port());
+    EXPECT_TRUE(c->connected());
+    c->Send("GET " + target + " HTTP/1.0\r\nAuthorization: Bearer " + token_ + "\r\n\r\n");
+    EXPECT_TRUE(c->ReadUntil("\r\n\r\n")) << target << ": " << c->received();
+    return c;
+  };
+  auto all_events = open_stream("/api/v1/events");
+
   // Tasks: a one-time copy between local directories, run to the end.
   Answer created = Call("create task", "POST", "/api/v1/tasks", "/api/v1/tasks", LocalTask("dst"));
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string id = Body(created)["id"];
   const std::string task = "/api/v1/tasks/" + id;
+  auto task_events = open_stream(task + "/events");
+  EXPECT_TRUE(task_events->ReadUntil("event: status")) << task_events->received();
   Call("create task, original form", "POST", "/api/v1/tasks", "/api/v1/tasks?start=false",
        {{"type", "S3EC2"},
         {"scheduleType", "FIXED_RATE"},
@@ -582,6 +622,8 @@ TEST_F(ApiConformanceTest, EveryAnswerMatchesTheDocument) {
   Call("clone missing task", "POST", "/api/v1/tasks/{id}/clone", "/api/v1/tasks/t-none/clone");
   if (clone.status == 201) Call("delete clone", "DELETE", "/api/v1/tasks/{id}", "/api/v1/tasks/" + Body(clone)["id"].get<std::string>());
   Call("delete task", "DELETE", "/api/v1/tasks/{id}", task);
+  EXPECT_TRUE(all_events->ReadUntil("\"DELETED\"", std::chrono::seconds(30))) << all_events->received();
+  EXPECT_TRUE(task_events->ReadUntil("\"DELETED\"", std::chrono::seconds(30))) << task_events->received();
   Call("delete task again", "DELETE", "/api/v1/tasks/{id}", task);
   Call("sign out", "POST", "/api/v1/auth/logout", "/api/v1/auth/logout");
   Call("signed out", "GET", "/api/v1/me", "/api/v1/me");
@@ -615,6 +657,38 @@ TEST_F(ApiConformanceTest, EveryAnswerMatchesTheDocument) {
   drift("a log time not RFC 3339", "/api/v1/tasks/{id}/logs", [](json& l) { l["logs"][0]["time"] = "yesterday"; });
   drift("a credential value leaked", "/api/v1/credentials/{name}", [](json& c) { c["value"] = "secret"; });
   drift("health without version", "/api/v1/health", [](json& h) { h.erase("version"); });
+  // The events recorded, and drifted copies of the first of each type.
+  std::vector<json> events;
+  std::map<std::string, int> seen;
+  for (const auto& [route, stream] : {std::pair{std::string("/api/v1/events"), all_events.get()},
+                                      std::pair{std::string("/api/v1/tasks/{id}/events"), task_events.get()}}) {
+    for (const auto& [type, data] : ParseEvents(stream->received())) {
+      ++seen[type];
+      events.push_back({{"label", "event " + type + " of " + route}, {"method", "GET"}, {"route", route},
+                        {"event", type}, {"data", data}});
+    }
+  }
+  for (const char* type : {"status", "progress", "log"}) EXPECT_GT(seen[type], 0) << "no " << type << " event seen";
+  auto drift_event = [&](const std::string& label, const std::string& type, const std::function<void(json&)>& change) {
+    for (const json& e : events) {
+      if (e["event"] != type) continue;
+      json data = json::parse(e["data"].get<std::string>(), nullptr, false);
+      if (!data.is_object()) continue;
+      change(data);
+      json d = e;
+      d["label"] = "drift: " + label;
+      d["data"] = data.dump();
+      d["expect"] = "reject";
+      drifted.push_back(d);
+      return;
+    }
+    ADD_FAILURE() << "no " << type << " event to drift";
+  };
+  drift_event("a log event's time in Unix milliseconds", "log", [](json& l) { l["time"] = 1764669600000; });
+  drift_event("an unknown eta as -1", "progress", [](json& p) { p["eta_seconds"] = -1; });
+  drift_event("a status event as the whole task", "status", [](json& s) { s["type"] = "s3"; });
+  drift_event("a status event without its revision", "status", [](json& s) { s.erase("revision"); });
+
   EXPECT_FALSE(Body(objects).value("objects", json::array()).empty());
   EXPECT_FALSE(Body(logs).value("logs", json::array()).empty());
 
@@ -624,11 +698,17 @@ TEST_F(ApiConformanceTest, EveryAnswerMatchesTheDocument) {
     for (const char* secret : {"conformance-secret", "conformance-token", kPassword, "ops-password", "new-password"})
       EXPECT_EQ(body.find(secret), std::string::npos) << a["label"] << " shows a secret: " << body;
   }
+  for (const json& e : events) {
+    const std::string body = e["data"];
+    for (const char* secret : {"conformance-secret", "conformance-token", kPassword, "ops-password", "new-password"})
+      EXPECT_EQ(body.find(secret), std::string::npos) << e["label"] << " shows a secret: " << body;
+  }
 
   const std::string file = root_ + "/answers.jsonl";
   {
     std::ofstream out(file);
     for (const json& a : answers_) out << a.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+    for (const json& e : events) out << e.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
     for (const json& d : drifted) out << d.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
   }
   // How many answers carried a running task's live progress (its schema is checked only

@@ -4,26 +4,14 @@
 
 #include <ctime>
 
+#include "control/tasks/task_events.h"
 #include "store/s3/s3_xml.h"
 
 namespace dth::control::api {
 
-std::string Rfc3339(TimePoint t) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000 - (ms % 1000 < 0 ? 1 : 0));
-  const int millis = static_cast<int>(((ms % 1000) + 1000) % 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
-  return buf;
-}
+std::string Rfc3339(TimePoint t) { return control::Rfc3339(t); }
 
-json Time(TimePoint t) {
-  if (t == TimePoint{}) return nullptr;
-  return Rfc3339(t);
-}
+json Time(TimePoint t) { return TimeOrNull(t); }
 
 std::optional<TimePoint> ParseRfc3339(const std::string& text) {
   TimePoint t;
@@ -31,21 +19,7 @@ std::optional<TimePoint> ParseRfc3339(const std::string& text) {
   return t;
 }
 
-json ProgressJson(const LiveProgress& p) {
-  return {{"run_id", p.run_id},
-          {"phase", p.phase},
-          {"objects_planned", p.objects_planned},
-          {"bytes_planned", p.bytes_planned},
-          {"objects_done", p.objects_done},
-          {"bytes_done", p.bytes_done},
-          {"objects_failed", p.objects_failed},
-          {"objects_deleted", p.objects_deleted},
-          {"retried_jobs", p.retried_jobs},
-          {"planning_done", p.planning_done},
-          {"bytes_per_second", p.bytes_per_second},
-          {"eta_seconds", p.eta_seconds < 0 ? json(nullptr) : json(p.eta_seconds)},
-          {"started_at", Time(p.started_at)}};
-}
+json ProgressJson(const LiveProgress& p) { return LiveProgressJson(p); }
 
 json TaskJson(const TaskRecord& t, const std::optional<LiveProgress>& progress) {
   json params = json::parse(t.parameters, nullptr, false);
@@ -107,14 +81,7 @@ json ImageJson(const imagesync::ImageRecord& r) {
           {"finished_at", Time(r.finished_at)}};
 }
 
-json LogJson(const LogEntry& e) {
-  return {{"id", e.id},
-          {"task_id", e.task_id},
-          {"run_id", e.run_id == 0 ? json(nullptr) : json(e.run_id)},
-          {"time", Time(e.time)},
-          {"level", LogLevelName(e.level)},
-          {"message", e.message}};
-}
+json LogJson(const LogEntry& e) { return LogEventJson(e); }
 
 json SampleJson(const MetricSample& s) {
   return {{"time", Time(s.minute)},

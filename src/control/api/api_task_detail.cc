@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "control/api/api_routes.h"
+#include "control/tasks/task_events.h"
 #include "imagesync/image_records.h"
 #include "server/event_sink.h"
 
@@ -72,21 +73,12 @@ Result<std::optional<ObjectStatus>> ObjectStatusParam(const server::Request& req
 server::Response Events(ApiServices& s, const std::string& task_id) {
   return server::Response::EventStream([&s, task_id](std::shared_ptr<server::EventSink> sink) {
     // What is going on now first, then every change as it happens.
+    // The same payloads as every later event of their type (control/tasks/task_events.h).
     if (!task_id.empty()) {
-      if (auto task = s.tasks.Get(task_id); task.ok()) {
-        sink->Send("status", TaskJson(*task, std::nullopt).dump(-1, ' ', false, json::error_handler_t::replace));
-      }
-      if (auto p = s.runner.Progress(task_id)) {
-        json j = ProgressJson(*p);
-        j["task_id"] = task_id;
-        sink->Send("progress", j.dump());
-      }
+      if (auto task = s.tasks.Get(task_id); task.ok()) sink->Send("status", EventText(StatusEventJson(*task)));
+      if (auto p = s.runner.Progress(task_id)) sink->Send("progress", EventText(ProgressEventJson(*p)));
     } else {
-      for (const LiveProgress& p : s.runner.AllProgress()) {
-        json j = ProgressJson(p);
-        j["task_id"] = p.task_id;
-        sink->Send("progress", j.dump());
-      }
+      for (const LiveProgress& p : s.runner.AllProgress()) sink->Send("progress", EventText(ProgressEventJson(p)));
     }
     const int64_t id = s.events.Subscribe(task_id, [sink](const HubEvent& e) {
       sink->Send(e.type, e.data);

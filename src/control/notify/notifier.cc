@@ -1,5 +1,8 @@
 #include "control/notify/notifier.h"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <atomic>
 #include <random>
 
@@ -50,14 +53,37 @@ Status CheckNotifierOptions(const NotifierOptions& o) {
   return Status::Ok();
 }
 
-Notifier::Notifier(NotifierOptions options, NotifyLog log) : options_(std::move(options)), log_(std::move(log)) {
+Notifier::Notifier(NotifierOptions options, NotifyLog log, ControlStore* store)
+    : options_(std::move(options)), log_(std::move(log)), store_(store) {
   HttpClientOptions http;
   http.connect_timeout = options_.connect_timeout;
   http.stall_timeout = options_.timeout;
   http.tls_verify = options_.verify_tls;
   http.max_connections = 4;
   http_ = std::make_shared<HttpClient>(http);
+  Recover();
   thread_ = std::thread([this] { Loop(); });
+}
+
+void Notifier::Recover() {
+  if (store_ == nullptr) return;
+  auto pending = store_->ListNotifications(static_cast<int>(std::min<size_t>(options_.max_queued, 1000)));
+  if (!pending.ok()) {
+    spdlog::warn("notifications: cannot read the outbox: {}", pending.status().ToString());
+    return;
+  }
+  std::lock_guard lock(mu_);
+  for (NotificationRecord& n : *pending) {
+    Delivery d;
+    d.kind = n.kind == "email" ? Delivery::kEmail : Delivery::kWebhook;
+    d.task_id = std::move(n.task_id);
+    d.run_id = n.run_id;
+    d.target = std::move(n.target);
+    d.to = std::move(n.to);
+    d.payload = std::move(n.payload);
+    d.stored_id = n.id;
+    queue_.push_back(std::move(d));
+  }
 }
 
 Notifier::~Notifier() { Stop(); }
@@ -120,6 +146,13 @@ void Notifier::Enqueue(Delivery d) {
   {
     std::lock_guard lock(mu_);
     if (!stopping_ && queue_.size() < options_.max_queued) {
+      if (store_ != nullptr) {
+        NotificationRecord n{0, d.task_id, d.run_id, d.kind == Delivery::kEmail ? "email" : "webhook",
+                             d.target, d.to, d.payload, TimePoint{}};
+        auto id = store_->AddNotification(n);
+        if (id.ok()) d.stored_id = *id;
+        else spdlog::warn("notifications: cannot keep one in the outbox: {}", id.status().ToString());
+      }
       queue_.push_back(std::move(d));
       cv_.notify_all();
       return;
@@ -140,7 +173,11 @@ void Notifier::Loop() {
     queue_.pop_front();
     busy_ = true;
     lock.unlock();
-    Deliver(d);
+    const bool finished = Deliver(d);
+    if (finished && store_ != nullptr && d.stored_id != 0) {
+      if (Status st = store_->DeleteNotification(d.stored_id); !st.ok() && st.code() != Code::kNotFound)
+        spdlog::warn("notifications: cannot clear one from the outbox: {}", st.ToString());
+    }
     lock.lock();
     busy_ = false;
     cv_.notify_all();
@@ -179,12 +216,13 @@ Status Notifier::Attempt(const Delivery& d) {
   return Status(ClassifyHttpStatus(answer->status, ""), "answered HTTP " + std::to_string(answer->status));
 }
 
-void Notifier::Deliver(const Delivery& d) {
+bool Notifier::Deliver(const Delivery& d) {
   const std::string what = d.kind == Delivery::kWebhook ? "webhook " + RedactUrl(d.target) : "e-mail to " + d.target;
   Status st;
   int attempts = 0;
   std::mt19937_64 rng(std::random_device{}());
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  bool interrupted = false;
   while (true) {
     ++attempts;
     st = Attempt(d);
@@ -194,16 +232,21 @@ void Notifier::Deliver(const Delivery& d) {
       std::lock_guard lock(mu_);
       stopping = stopping_;
     }
-    if (stopping || !Pause(options_.retry.Delay(attempts, st, uniform(rng)))) break;
+    if (stopping || !Pause(options_.retry.Delay(attempts, st, uniform(rng)))) {
+      interrupted = true;
+      break;
+    }
   }
   if (st.ok()) {
     log_(d.task_id, d.run_id, LogLevel::kInfo, "notification sent: " + what);
-    return;
+    return true;
   }
   std::string why = d.kind == Delivery::kWebhook ? ScrubUrl(st.message(), d.target) : st.message();
   log_(d.task_id, d.run_id, LogLevel::kWarn,
        "notification failed: " + what + ": " + why + " (" + CodeName(st.code()) + ", " +
-           std::to_string(attempts) + (attempts == 1 ? " attempt)" : " attempts)"));
+           std::to_string(attempts) + (attempts == 1 ? " attempt)" : " attempts)") +
+           (interrupted && store_ != nullptr ? "; the server is stopping: tried again at its next start" : ""));
+  return !interrupted || store_ == nullptr;
 }
 
 }  // namespace dth::control::notify

@@ -6,6 +6,11 @@
 // failed with the reason — goes to the task's log through `log`. A notification never
 // changes a task's status. URLs in log lines are redacted (no credentials, no path:
 // a webhook's path is often its key).
+// Given a store, the queue is also kept there (its outbox, ControlStore notifications):
+// each delivery is written before it is queued and removed once sent or failed for
+// good, and the deliveries a killed process left are queued again when the next
+// notifier starts (oldest first). One that Stop interrupts while a retry could still
+// cure it stays for the next start.
 // Owns: the queue and the sending thread (joined by Stop / the destructor).
 // Thread-safety: thread-safe.
 #pragma once
@@ -48,7 +53,8 @@ using NotifyLog = std::function<void(const std::string&, int64_t, LogLevel, cons
 
 class Notifier {
  public:
-  Notifier(NotifierOptions options, NotifyLog log);
+  // store: the outbox (nullptr: the queue lives in memory only); must outlive this.
+  Notifier(NotifierOptions options, NotifyLog log, ControlStore* store = nullptr);
   ~Notifier();  // Stop
   Notifier(const Notifier&) = delete;
   Notifier& operator=(const Notifier&) = delete;
@@ -72,16 +78,21 @@ class Notifier {
     std::string target;  // the webhook URL, or the addresses joined by ", "
     std::vector<std::string> to;
     std::string payload;  // JSON, or the whole message
+    int64_t stored_id = 0;  // its outbox record (0: none)
   };
   void Enqueue(Delivery d);
   void Loop();
-  void Deliver(const Delivery& d);
+  // Sends with retries; false when Stop interrupted it while a retry could still cure it.
+  bool Deliver(const Delivery& d);
+  // Queues what the outbox holds (a previous process's deliveries).
+  void Recover();
   Status Attempt(const Delivery& d);
   // Waits up to `d`; false when Stop interrupted the wait.
   bool Pause(std::chrono::milliseconds d);
 
   NotifierOptions options_;
   NotifyLog log_;
+  ControlStore* store_;
   std::shared_ptr<HttpClient> http_;
   std::mutex mu_;
   std::condition_variable cv_;

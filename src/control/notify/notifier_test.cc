@@ -1,14 +1,17 @@
 // The Notifier against a real HTTP receiver (the in-process fault server): what it sends
 // and when, retries of what a retry can cure, one attempt for what it cannot, and log
-// lines that say what happened without any credential or webhook key.
+// lines that say what happened without any credential or webhook key; with a store, the
+// outbox that carries what was not sent over to the next start.
 #include "control/notify/notifier.h"
 
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "control/store/sqlite/sqlite_control_store.h"
 #include "testing/fault_server.h"
 
 namespace dth::control::notify {
@@ -25,14 +28,16 @@ class NotifierTest : public ::testing::Test {
     ASSERT_TRUE(server.ok());
     server_ = std::move(*server);
   }
-  std::unique_ptr<Notifier> Make(NotifierOptions options = {}) {
+  std::unique_ptr<Notifier> Make(NotifierOptions options = {}, ControlStore* store = nullptr) {
     options.retry.base_delay = std::chrono::milliseconds(1);
     options.retry.max_delay = std::chrono::milliseconds(5);
-    return std::make_unique<Notifier>(options, [this](const std::string& task, int64_t run, LogLevel level,
-                                                      const std::string& message) {
-      std::lock_guard lock(mu_);
-      logs_.push_back(task + " " + std::to_string(run) + " " + LogLevelName(level) + " " + message);
-    });
+    return std::make_unique<Notifier>(
+        options,
+        [this](const std::string& task, int64_t run, LogLevel level, const std::string& message) {
+          std::lock_guard lock(mu_);
+          logs_.push_back(task + " " + std::to_string(run) + " " + LogLevelName(level) + " " + message);
+        },
+        store);
   }
   static TaskRecord Task(TaskStatus status, const nlohmann::json& parameters) {
     TaskRecord t;
@@ -195,6 +200,59 @@ TEST_F(NotifierTest, StopGivesWhatIsQueuedOneAttempt) {
       << all;
   EXPECT_LE(server_->CountRequests("POST", "/hook"), 9);
   EXPECT_EQ(Logs().size(), 4u) << all;
+}
+
+std::unique_ptr<ControlStore> MemoryStore() {
+  auto store = SqliteControlStore::Open(":memory:");
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(*store) : nullptr;
+}
+
+size_t Pending(ControlStore& store) {
+  auto pending = store.ListNotifications(100);
+  EXPECT_TRUE(pending.ok());
+  return pending.ok() ? pending->size() : 0;
+}
+
+TEST_F(NotifierTest, WithAStoreWhatIsSentLeavesNothingInTheOutbox) {
+  auto store = MemoryStore();
+  ASSERT_NE(store, nullptr);
+  auto n = Make({}, store.get());
+  n->OnRunEnded(Task(TaskStatus::kError, {{"notifyWebhook", Hook()}}), Run(RunStatus::kError));
+  n->Drain();
+  EXPECT_EQ(server_->CountRequests("POST", "/hook"), 1);
+  EXPECT_EQ(Pending(*store), 0u);
+}
+
+// A notification the hub could not send before it went away (here: stopped while
+// retrying; a killed hub leaves the same outbox record, written before it was queued)
+// is sent by the next notifier on the same store.
+TEST_F(NotifierTest, WhatWasNotSentIsSentAtTheNextStart) {
+  auto store = MemoryStore();
+  ASSERT_NE(store, nullptr);
+  server_->AddRule(FaultRule{"POST", "/hook", -1, FaultAction{FaultAction::kRespond, 503, {}, "", {}}});
+  NotifierOptions options;
+  options.retry.max_attempts = 1000000;  // still retrying when stopped
+  auto first = Make(options, store.get());
+  first->OnRunEnded(Task(TaskStatus::kError, {{"notifyWebhook", Hook()}}), Run(RunStatus::kError));
+  for (int i = 0; i < 6000 && server_->CountRequests("POST", "/hook") < 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_GE(server_->CountRequests("POST", "/hook"), 2);
+  EXPECT_EQ(Pending(*store), 1u) << "kept while it is being retried";
+  first->Stop();
+  first.reset();
+  EXPECT_EQ(Pending(*store), 1u) << "a retry could still cure it: kept for the next start";
+  EXPECT_NE(AllLogs().find("tried again at its next start"), std::string::npos) << AllLogs();
+  const auto body = server_->requests().back().body;
+
+  server_->ClearRules();  // the receiver is back
+  auto second = Make(options, store.get());
+  second->Drain();
+  auto requests = server_->requests();
+  ASSERT_FALSE(requests.empty());
+  EXPECT_EQ(requests.back().body, body) << "the same document";
+  EXPECT_EQ(Pending(*store), 0u);
+  EXPECT_NE(AllLogs().find("info notification sent: webhook"), std::string::npos) << AllLogs();
 }
 
 TEST(NotifierOptionsTest, TheServerOptionsAreChecked) {

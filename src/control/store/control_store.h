@@ -166,6 +166,20 @@ struct LogQuery {
   int limit = 100;            // 1..1000
 };
 
+// A notification waiting to be sent (the notifier's outbox): it outlives the process, so
+// a hub killed before sending it sends it at its next start.
+struct NotificationRecord {
+  int64_t id = 0;  // increasing; AddNotification assigns it
+  std::string task_id;
+  int64_t run_id = 0;
+  std::string kind;             // "webhook" or "email"
+  std::string target;           // the webhook's URL, or the addresses joined by ", "
+  std::vector<std::string> to;  // e-mail: the recipients
+  std::string payload;          // the JSON document, or the whole message
+  TimePoint created_at{};
+  bool operator==(const NotificationRecord&) const = default;
+};
+
 class ControlStore {
  public:
   virtual ~ControlStore() = default;
@@ -235,6 +249,14 @@ class ControlStore {
   virtual Result<int64_t> AppendLog(const LogEntry& entry) = 0;
   virtual Result<std::vector<LogEntry>> ListLogs(const LogQuery& query) = 0;
   virtual Result<int64_t> DeleteLogsBefore(TimePoint before) = 0;
+
+  // Notifications waiting to be sent. AddNotification returns the id (created_at: the
+  // store clock's when unset; kInvalidArgument without a task id or kind);
+  // ListNotifications the oldest first (limit 1..1000); DeleteNotification: kNotFound
+  // when absent.
+  virtual Result<int64_t> AddNotification(const NotificationRecord& notification) = 0;
+  virtual Result<std::vector<NotificationRecord>> ListNotifications(int limit) = 0;
+  virtual Status DeleteNotification(int64_t id) = 0;
 };
 
 }  // namespace dth::control

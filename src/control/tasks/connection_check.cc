@@ -2,6 +2,7 @@
 // of a task opened as a run opens it, a few keys listed, nothing written.
 #include <chrono>
 #include <thread>
+#include <tuple>
 
 #include "control/tasks/task_definition.h"
 #include "control/tasks/task_runner.h"
@@ -63,18 +64,42 @@ TaskRunner::SideCheck ListSample(const OpenTaskInput& in, bool source, int max_s
 
 }  // namespace
 
+Status TaskRunner::CheckCredentials(const std::string& type, const nlohmann::json& parameters) {
+  if (type == "image") {
+    DTH_ASSIGN_OR_RETURN(ImageTaskSpec spec, ImageSpec(parameters));
+    for (const auto& [address, credential, field] :
+         {std::tuple{spec.source_registry, spec.source_credential, "srcCredential"},
+          std::tuple{spec.destination_registry, spec.destination_credential, "destCredential"}}) {
+      if (credential.empty()) continue;
+      auto endpoint = registry::ParseRegistryEndpoint(address);
+      // Amazon ECR signs with AWS keys (an s3 credential); other registries log in.
+      Status st = endpoint.ok() && registry::ParseEcrHost(endpoint->host)
+                      ? secrets_.S3Credentials(credential).status()
+                      : secrets_.Registry(credential).status();
+      if (!st.ok()) return CredentialProblem(st, field);
+    }
+    return Status::Ok();
+  }
+  DTH_ASSIGN_OR_RETURN(SyncTaskSpec spec, S3Spec(parameters));
+  if (const std::string& name = spec.source_connection.profile; !name.empty()) {
+    if (auto keys = secrets_.S3Credentials(name); !keys.ok()) return CredentialProblem(keys.status(), "srcCredentials");
+  }
+  if (const std::string& name = spec.destination_connection.profile; !name.empty()) {
+    if (auto keys = secrets_.S3Credentials(name); !keys.ok()) return CredentialProblem(keys.status(), "destCredentials");
+  }
+  return Status::Ok();
+}
+
 Result<TaskRunner::ConnectionCheck> TaskRunner::CheckConnection(const std::string& type,
                                                                 const nlohmann::json& parameters,
                                                                 int max_sample) {
   ConnectionCheck result;
+  // Named credentials first: an unknown name is a 400 before anything is contacted.
+  DTH_RETURN_IF_ERROR(CheckCredentials(type, parameters));
   if (type == "image") {
     DTH_ASSIGN_OR_RETURN(ImageTaskSpec spec, ImageSpec(parameters));
     auto src = OpenRegistry(spec.source_registry, spec.source_credential);
-    if (!src.ok() && src.status().code() == Code::kInvalidArgument && !spec.source_credential.empty())
-      return CredentialProblem(src.status(), "srcCredential");
     auto dst = OpenRegistry(spec.destination_registry, spec.destination_credential);
-    if (!dst.ok() && dst.status().code() == Code::kInvalidArgument && !spec.destination_credential.empty())
-      return CredentialProblem(dst.status(), "destCredential");
     // Source: the first selected image's tags (or the catalog), a few of them.
     {
       SideCheck& check = result.source;
@@ -83,18 +108,18 @@ Result<TaskRunner::ConnectionCheck> TaskRunner::CheckConnection(const std::strin
         check.error = OneLine(src.status());
       } else {
         src->config.retry.max_attempts = 1;
-        registry::RegistryClient client(src->config, http_);
+        registry::RegistryClient client(src->config, check_http_);
         Result<std::vector<std::string>> names = std::vector<std::string>();
         std::string repository;
         if (spec.all) {
-          names = client.Catalog();
+          names = client.Catalog(max_sample);
         } else {
           auto ref = registry::ParseImageRef(spec.images.front());
           if (!ref.ok()) {
             names = ref.status();
           } else {
             repository = ref->repository;
-            names = client.Tags(repository);
+            names = client.Tags(repository, max_sample);
           }
         }
         if (!names.ok()) {
@@ -117,7 +142,7 @@ Result<TaskRunner::ConnectionCheck> TaskRunner::CheckConnection(const std::strin
         check.error = OneLine(dst.status());
       } else {
         dst->config.retry.max_attempts = 1;
-        registry::RegistryClient client(dst->config, http_);
+        registry::RegistryClient client(dst->config, check_http_);
         Status st = client.CheckVersion();
         check.ok = st.ok();
         if (!st.ok()) check.error = OneLine(st);
@@ -128,7 +153,6 @@ Result<TaskRunner::ConnectionCheck> TaskRunner::CheckConnection(const std::strin
   }
 
   DTH_ASSIGN_OR_RETURN(SyncTaskSpec spec, S3Spec(parameters));
-  // Named credentials first: an unknown name is a 400 before anything is contacted.
   auto src_conn = Connect(spec.source_connection, nullptr, 1);
   if (!src_conn.ok()) return CredentialProblem(src_conn.status(), "srcCredentials");
   const TaskConnection dst_side = DestinationConnection(spec);
@@ -140,7 +164,7 @@ Result<TaskRunner::ConnectionCheck> TaskRunner::CheckConnection(const std::strin
   in.spec = spec;
   in.source_connection = *src_conn;
   in.destination_connection = *dst_conn;
-  in.http = http_;
+  in.http = check_http_;
   in.restrict_local = true;
   in.allowed_local_roots = options_.allowed_local_roots;
   // Both sides at once: an unreachable one costs its connect timeout only once.

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "control/tasks/task_definition.h"
+#include "control/tasks/task_events.h"
 #include "imagesync/image_sync.h"
 #include "imagesync/plan.h"
 #include "registry/ecr.h"
@@ -50,22 +51,6 @@ LogLevel FromSyncLevel(SyncLogLevel level) {
   return LogLevel::kInfo;
 }
 
-nlohmann::json ProgressJson(const LiveProgress& p) {
-  return {{"task_id", p.task_id},
-          {"run_id", p.run_id},
-          {"phase", p.phase},
-          {"objects_planned", p.objects_planned},
-          {"bytes_planned", p.bytes_planned},
-          {"objects_done", p.objects_done},
-          {"bytes_done", p.bytes_done},
-          {"objects_failed", p.objects_failed},
-          {"objects_deleted", p.objects_deleted},
-          {"retried_jobs", p.retried_jobs},
-          {"planning_done", p.planning_done},
-          {"bytes_per_second", p.bytes_per_second},
-          {"eta_seconds", p.eta_seconds}};
-}
-
 TimePoint MinuteOf(TimePoint t) {
   return std::chrono::time_point_cast<std::chrono::minutes>(t);
 }
@@ -75,7 +60,13 @@ TimePoint MinuteOf(TimePoint t) {
 TaskRunner::TaskRunner(ControlStore& store, SecretService& secrets, EventHub& events,
                        std::shared_ptr<HttpClient> http, HubOptions options)
     : store_(store), secrets_(secrets), events_(events), http_(std::move(http)),
-      options_(std::move(options)) {}
+      options_(std::move(options)) {
+  // The connection test's client: the same TLS settings, every exchange bounded.
+  HttpClientOptions check = http_ ? http_->options() : HttpClientOptions{};
+  check.connect_timeout = std::min(check.connect_timeout, options_.check_timeout);
+  check.total_timeout = options_.check_timeout;
+  check_http_ = std::make_shared<HttpClient>(check);
+}
 
 TaskRunner::~TaskRunner() { Shutdown(std::chrono::seconds(60)); }
 
@@ -222,10 +213,7 @@ void TaskRunner::Log(const Run& run, LogLevel level, const std::string& message)
     return;
   }
   entry.id = *id;
-  nlohmann::json j = {{"id", entry.id},      {"task_id", entry.task_id},
-                      {"run_id", entry.run_id}, {"level", LogLevelName(level)},
-                      {"message", message},  {"time", ToUnixMs(entry.time)}};
-  events_.Publish(HubEvent{"log", run.task.id, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+  events_.Publish(HubEvent{"log", run.task.id, EventText(LogEventJson(entry))});
 }
 
 void TaskRunner::Sample(Run& run, bool write_metrics) {
@@ -264,8 +252,7 @@ void TaskRunner::Sample(Run& run, bool write_metrics) {
                                                p.bytes_per_second)
                         : -1;
     run.last_sample = now;
-    event = ProgressJson(p);
-    event["task_id"] = run.task.id;  // the hub-wide stream carries every task's events
+    event = ProgressEventJson(p);  // the hub-wide stream carries every task's events
     if (write_metrics) {
       const RetryCounts r = run.retries->Counts();
       sample.task_id = run.task.id;

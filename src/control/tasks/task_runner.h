@@ -41,6 +41,7 @@ struct HubOptions {
   int retries = 5;                               // per S3/registry request
   std::chrono::milliseconds progress_period{1000};  // live events
   std::chrono::milliseconds metrics_period{5000};   // metric samples written
+  std::chrono::milliseconds check_timeout{5000};    // per request of a connection test
 };
 
 // What a running task shows live.
@@ -103,8 +104,10 @@ class TaskRunner {
 
   // The connection test (POST /api/v1/connections/test): opens each side of a checked
   // definition as a run would (named credentials, allowed local roots), lists up to
-  // max_sample keys (image tasks: the source's repositories or tags; the destination
-  // registry answers GET /v2/), one attempt per request, and writes nothing. A side
+  // max_sample keys (image tasks: the source's repositories or tags, one request asking
+  // for max_sample, later pages never fetched; the destination registry answers GET
+  // /v2/), one attempt per request, each bounded by options.check_timeout (connect and
+  // whole exchange), and writes nothing. A side
   // that cannot be reached is ok=false with its reason; an unknown or wrong-kind
   // credential is kInvalidArgument naming the parameter.
   struct SideCheck {
@@ -118,6 +121,13 @@ class TaskRunner {
   };
   Result<ConnectionCheck> CheckConnection(const std::string& type, const nlohmann::json& parameters,
                                           int max_sample = 5);
+
+  // The named credentials of a definition (type and parameters as ParseTaskDefinition
+  // gives them) exist and are of the kind their side needs: kInvalidArgument naming the
+  // parameter ("parameters.srcCredentials", ...) otherwise; the parameters' own errors
+  // as S3Spec/ImageSpec give them. Contacts nothing. Task creation and edit call it, so
+  // a task never waits to fail at run time for a credential it names.
+  Status CheckCredentials(const std::string& type, const nlohmann::json& parameters);
 
   // Where the task's engine state lives.
   std::string TaskDir(const std::string& task_id) const;
@@ -142,6 +152,7 @@ class TaskRunner {
   EventHub& events_;
   std::shared_ptr<HttpClient> http_;
   HubOptions options_;
+  std::shared_ptr<HttpClient> check_http_;  // CheckConnection's: short timeouts
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

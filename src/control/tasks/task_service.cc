@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "control/schedule/schedule.h"
+#include "control/tasks/task_events.h"
 #include "state/sqlite/sqlite_state_store.h"
 
 namespace dth::control {
@@ -24,14 +25,6 @@ std::optional<TimePoint> NextFiring(const std::string& schedule_text, TimePoint 
   return schedule->Next(after, anchor);
 }
 
-nlohmann::json StatusJson(const TaskRecord& t) {
-  return {{"id", t.id},
-          {"status", TaskStatusName(t.status)},
-          {"error", t.error},
-          {"current_run_id", t.current_run_id},
-          {"revision", t.revision}};
-}
-
 }  // namespace
 
 TaskService::TaskService(ControlStore& store, TaskRunner& runner, EventHub& events, Clock* clock)
@@ -48,7 +41,7 @@ Result<TaskDefinition> TaskService::Definition(const TaskRecord& task) const {
 }
 
 void TaskService::Announce(const TaskRecord& task) {
-  events_.Publish(HubEvent{"status", task.id, StatusJson(task).dump()});
+  events_.Publish(HubEvent{"status", task.id, EventText(StatusEventJson(task))});
 }
 
 void TaskService::Log(const std::string& task_id, int64_t run_id, LogLevel level,
@@ -56,10 +49,8 @@ void TaskService::Log(const std::string& task_id, int64_t run_id, LogLevel level
   LogEntry entry{0, task_id, run_id, Now(), level, message};
   auto id = store_.AppendLog(entry);
   if (!id.ok()) return;
-  nlohmann::json j = {{"id", *id},      {"task_id", task_id},  {"run_id", run_id},
-                      {"level", LogLevelName(level)}, {"message", message},
-                      {"time", ToUnixMs(entry.time)}};
-  events_.Publish(HubEvent{"log", task_id, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+  entry.id = *id;
+  events_.Publish(HubEvent{"log", task_id, EventText(LogEventJson(entry))});
 }
 
 Result<TaskRecord> TaskService::Change(const std::string& id,
@@ -75,6 +66,7 @@ Result<TaskRecord> TaskService::Change(const std::string& id,
 Result<TaskRecord> TaskService::Create(const std::string& body, bool start,
                                        std::vector<std::string>* warnings) {
   DTH_ASSIGN_OR_RETURN(TaskDefinition d, ParseTaskDefinition(body));
+  DTH_RETURN_IF_ERROR(runner_.CheckCredentials(d.type, d.parameters));
   if (warnings != nullptr) *warnings = d.warnings;
   TaskRecord task;
   task.type = d.type;
@@ -109,6 +101,7 @@ Result<TaskRecord> TaskService::Edit(const std::string& id, const std::string& b
   }
   DTH_ASSIGN_OR_RETURN(TaskDefinition current, Definition(task));
   DTH_ASSIGN_OR_RETURN(TaskDefinition edited, MergeTaskDefinition(current, body));
+  DTH_RETURN_IF_ERROR(runner_.CheckCredentials(edited.type, edited.parameters));
   const bool schedule_changed = edited.schedule != task.schedule;
   task.description = edited.description;
   task.schedule = edited.schedule;
@@ -133,12 +126,13 @@ Status TaskService::Delete(const std::string& id) {
     }
   }
   std::lock_guard lock(mu_);
+  if (auto latest = store_.GetTask(id); latest.ok()) task = *latest;  // its last revision
   // Its state (queue, records, uploads journal) goes; the data it copied stays.
   std::error_code ec;
   std::filesystem::remove_all(runner_.TaskDir(id), ec);
   if (ec) return IoError("cannot remove " + runner_.TaskDir(id) + ": " + ec.message());
   DTH_RETURN_IF_ERROR(store_.DeleteTask(id));
-  events_.Publish(HubEvent{"status", id, nlohmann::json{{"id", id}, {"status", "DELETED"}}.dump()});
+  events_.Publish(HubEvent{"status", id, EventText(DeletedEventJson(task, Now()))});
   return Status::Ok();
 }
 

@@ -149,6 +149,42 @@ TEST_F(TaskServiceTest, LocalPathsOutsideTheAllowedRootsAreRefused) {
   EXPECT_FALSE(fs::exists(root_ + "/dst"));
 }
 
+// A credential a task names must exist, and be of its side's kind, when the task is
+// created or edited: a 400 naming the parameter, not a failed run later.
+TEST_F(TaskServiceTest, CredentialsATaskNamesMustExist) {
+  ASSERT_TRUE(secrets_->Create(R"({"name": "keys", "kind": "s3", "value": {"access_key_id": "AKID", "secret_access_key": "s"}})").ok());
+  ASSERT_TRUE(secrets_->Create(R"({"name": "hub", "kind": "registry", "value": {"token": "t"}})").ok());
+  auto s3 = [&](const std::string& extra) {
+    return R"({"type": "s3", "parameters": {"srcBucket": "src-bucket", "destBucket": "dst-bucket")" + extra + "}}";
+  };
+  struct Case {
+    std::string body, field;
+  };
+  for (const Case& c : {Case{s3(R"(, "srcCredentials": "nobody")"), "parameters.srcCredentials"},
+                        Case{s3(R"(, "srcCredentials": "keys", "destCredentials": "nobody")"), "parameters.destCredentials"},
+                        Case{s3(R"(, "destCredentials": "hub")"), "parameters.destCredentials"},  // a registry's
+                        Case{R"({"type": "image", "parameters": {"srcRegistry": "127.0.0.1:1", "destRegistry": "127.0.0.1:2",
+                               "srcImageList": "app:1", "srcCredential": "nobody"}})", "parameters.srcCredential"},
+                        Case{R"({"type": "image", "parameters": {"srcRegistry": "127.0.0.1:1", "destRegistry": "127.0.0.1:2",
+                               "srcImageList": "app:1", "destCredential": "keys"}})", "parameters.destCredential"}}) {
+    auto created = tasks_->Create(c.body, /*start=*/false, nullptr);
+    ASSERT_FALSE(created.ok()) << c.body;
+    EXPECT_EQ(created.status().code(), Code::kInvalidArgument) << c.body;
+    EXPECT_EQ(created.status().field(), c.field) << created.status().ToString();
+  }
+  auto task = tasks_->Create(s3(R"(, "srcCredentials": "keys")"), /*start=*/false, nullptr);
+  ASSERT_TRUE(task.ok()) << task.status().ToString();
+  auto image = tasks_->Create(R"({"type": "image", "parameters": {"srcRegistry": "127.0.0.1:1", "destRegistry": "127.0.0.1:2",
+                                 "srcImageList": "app:1", "srcCredential": "hub"}})", /*start=*/false, nullptr);
+  ASSERT_TRUE(image.ok()) << image.status().ToString();
+  auto edited = tasks_->Edit(task->id, R"({"parameters": {"srcBucket": "src-bucket", "destBucket": "dst-bucket",
+                                                           "destCredentials": "gone"}})", 0);
+  ASSERT_FALSE(edited.ok());
+  EXPECT_EQ(edited.status().field(), "parameters.destCredentials") << edited.status().ToString();
+  edited = tasks_->Edit(task->id, R"({"description": "still fine"})", 0);
+  EXPECT_TRUE(edited.ok()) << edited.status().ToString();
+}
+
 TEST_F(TaskServiceTest, AScheduledTaskRunsAgainAndCopiesOnlyWhatChanged) {
   auto created = tasks_->Create(Body("rate(1 minute)"), true, nullptr);
   ASSERT_TRUE(created.ok()) << created.status().ToString();

@@ -1,5 +1,6 @@
 // ControlConformance: per-minute metric samples (merging, bucketing by step, retention)
-// and run logs (paging after an id, run, level and text filters, retention).
+// run logs (paging after an id, run, level and text filters, retention), and the
+// notifications outbox.
 #include <map>
 
 #include "control/store/conformance/control_conformance.h"
@@ -248,6 +249,38 @@ TEST_P(ControlConformance, LogsPageAfterAnIdAndFilterByRunLevelAndText) {
   EXPECT_EQ(store().ListLogs(bad).status().code(), Code::kInvalidArgument);
   EXPECT_EQ(store().AppendLog({0, "", 0, clock_.Now(), LogLevel::kInfo, "x"}).status().code(),
             Code::kInvalidArgument);
+}
+
+TEST_P(ControlConformance, NotificationsWaitInOrderUntilDeleted) {
+  NotificationRecord hook{0, "t-aaaaaaaaaaaa", 3, "webhook", "https://hooks.example.com/x", {}, R"({"text":"a"})",
+                          TimePoint{}};
+  NotificationRecord mail{0, "t-bbbbbbbbbbbb", 4, "email", "a@example.com, b@example.com",
+                          {"a@example.com", "b@example.com"}, "Subject: x\r\n\r\nbody\xff", clock_.Now()};
+  auto first = store().AddNotification(hook);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto second = peer().AddNotification(mail);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_GT(*second, *first);
+  auto pending = peer().ListNotifications(10);
+  ASSERT_TRUE(pending.ok()) << pending.status().ToString();
+  ASSERT_EQ(pending->size(), 2u);
+  hook.id = *first;
+  hook.created_at = clock_.Now();  // the store's clock
+  mail.id = *second;
+  EXPECT_EQ((*pending)[0], hook);
+  EXPECT_EQ((*pending)[1], mail);
+  pending = store().ListNotifications(1);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ(pending->front().id, *first);
+  ASSERT_TRUE(store().DeleteNotification(*first).ok());
+  EXPECT_EQ(store().DeleteNotification(*first).code(), Code::kNotFound);
+  pending = store().ListNotifications(10);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ(pending->front(), mail);
+  EXPECT_EQ(store().AddNotification(NotificationRecord{}).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(store().ListNotifications(0).status().code(), Code::kInvalidArgument);
 }
 
 }  // namespace dth::control

@@ -1,4 +1,6 @@
-// SqliteControlStore: per-minute metric samples and run logs.
+// SqliteControlStore: per-minute metric samples, run logs and the notifications outbox.
+#include <nlohmann/json.hpp>
+
 #include "control/store/sqlite/sqlite_control_schema.h"
 #include "control/store/sqlite/sqlite_control_store.h"
 #include "control/store/store_support.h"
@@ -143,6 +145,57 @@ Result<int64_t> SqliteControlStore::DeleteLogsBefore(TimePoint before) {
   DTH_ASSIGN_OR_RETURN(auto del, db_->Prepare("DELETE FROM control_logs WHERE time < ?"));
   DTH_RETURN_IF_ERROR(del.Bind(1, ToUnixMs(before)).Run());
   return db_->Changes();
+}
+
+Result<int64_t> SqliteControlStore::AddNotification(const NotificationRecord& n) {
+  if (n.task_id.empty()) return InvalidArgument("add notification: no task id");
+  if (n.kind.empty()) return InvalidArgument("add notification: no kind");
+  std::lock_guard lock(mu_);
+  const int64_t created = n.created_at == TimePoint{} ? NowMs() : ToUnixMs(n.created_at);
+  DTH_ASSIGN_OR_RETURN(auto insert, db_->Prepare(
+      "INSERT INTO control_notifications (task_id, run_id, kind, target, recipients, payload, created_at)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  insert.Bind(1, n.task_id).Bind(2, n.run_id).Bind(3, n.kind).Bind(4, n.target);
+  insert.Bind(5, nlohmann::json(n.to).dump()).Bind(6, n.payload).Bind(7, created);
+  DTH_RETURN_IF_ERROR(insert.Run());
+  return db_->LastInsertId();
+}
+
+Result<std::vector<NotificationRecord>> SqliteControlStore::ListNotifications(int limit) {
+  DTH_RETURN_IF_ERROR(CheckLimit("list notifications", limit));
+  std::lock_guard lock(mu_);
+  DTH_ASSIGN_OR_RETURN(auto select, db_->Prepare(
+      "SELECT id, task_id, run_id, kind, target, recipients, payload, created_at"
+      " FROM control_notifications ORDER BY id LIMIT ?"));
+  select.Bind(1, limit);
+  std::vector<NotificationRecord> out;
+  for (;;) {
+    DTH_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) return out;
+    NotificationRecord n;
+    n.id = select.Int(0);
+    n.task_id = select.Text(1);
+    n.run_id = select.Int(2);
+    n.kind = select.Text(3);
+    n.target = select.Text(4);
+    const auto to = nlohmann::json::parse(select.Text(5), nullptr, false);
+    if (!to.is_array()) return Corruption("control notification " + std::to_string(n.id) + ": bad recipients");
+    for (const auto& address : to) {
+      if (!address.is_string()) return Corruption("control notification " + std::to_string(n.id) + ": bad recipients");
+      n.to.push_back(address.get<std::string>());
+    }
+    n.payload = select.Text(6);
+    n.created_at = FromUnixMs(select.Int(7));
+    out.push_back(std::move(n));
+  }
+}
+
+Status SqliteControlStore::DeleteNotification(int64_t id) {
+  std::lock_guard lock(mu_);
+  DTH_ASSIGN_OR_RETURN(auto del, db_->Prepare("DELETE FROM control_notifications WHERE id = ?"));
+  DTH_RETURN_IF_ERROR(del.Bind(1, id).Run());
+  if (db_->Changes() == 0) return NotFound("notification " + std::to_string(id) + " not found");
+  return Status::Ok();
 }
 
 }  // namespace dth::control

@@ -1,5 +1,5 @@
 // control/store/sqlite/sqlite_control_schema: the "control" component's tables and
-// indexes (version 1), and the row readers the store's files share. Internal to
+// indexes (version 2: version 1 and control_notifications), and the row readers the store's files share. Internal to
 // control/store/sqlite.
 // Thread-safety: constants and pure functions.
 #pragma once
@@ -9,7 +9,7 @@
 
 namespace dth::control {
 
-inline constexpr int kControlSchemaVersion = 1;
+inline constexpr int kControlSchemaVersion = 2;
 
 // Times are milliseconds since the Unix epoch; 0 = not set. Statuses are their names,
 // log levels their rank (0 = debug .. 3 = error) so a minimum level is a range.
@@ -97,6 +97,28 @@ CREATE TABLE IF NOT EXISTS control_logs (
 CREATE INDEX IF NOT EXISTS control_logs_by_task ON control_logs (task_id, id);
 CREATE INDEX IF NOT EXISTS control_logs_by_run ON control_logs (task_id, run_id, id);
 CREATE INDEX IF NOT EXISTS control_logs_by_time ON control_logs (time);
+CREATE TABLE IF NOT EXISTS control_notifications (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  task_id TEXT NOT NULL,
+  run_id INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  target TEXT NOT NULL,
+  recipients TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_at INTEGER NOT NULL);
+)sql";
+
+// Version 1 -> 2: the notifications outbox.
+inline constexpr char kControlMigration1To2[] = R"sql(
+CREATE TABLE IF NOT EXISTS control_notifications (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  task_id TEXT NOT NULL,
+  run_id INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  target TEXT NOT NULL,
+  recipients TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_at INTEGER NOT NULL);
 )sql";
 
 inline constexpr char kTaskColumns[] =

@@ -34,7 +34,7 @@ Result<std::unique_ptr<SqliteControlStore>> SqliteControlStore::Open(
   DTH_ASSIGN_OR_RETURN(auto conn, SqliteConnection::Open(path, options.busy_timeout));
   {
     std::lock_guard lock(conn->mu);
-    Status status = conn->db->EnsureSchema("control", kControlSchemaVersion, kControlSchema);
+    Status status = conn->db->EnsureSchema("control", kControlSchemaVersion, kControlSchema, {kControlMigration1To2});
     if (!status.ok()) return status.Prefix("open control store " + path);
   }
   return std::unique_ptr<SqliteControlStore>(new SqliteControlStore(std::move(conn), options));

@@ -63,6 +63,10 @@ class SqliteControlStore : public ControlStore {
   Result<std::vector<LogEntry>> ListLogs(const LogQuery& query) override;
   Result<int64_t> DeleteLogsBefore(TimePoint before) override;
 
+  Result<int64_t> AddNotification(const NotificationRecord& notification) override;
+  Result<std::vector<NotificationRecord>> ListNotifications(int limit) override;
+  Status DeleteNotification(int64_t id) override;
+
  protected:
   // On a database whose schema Open has already ensured.
   SqliteControlStore(std::shared_ptr<SqliteConnection> conn, const ControlStoreOptions& options);

@@ -15,6 +15,7 @@
 #include <filesystem>
 
 #include "control/store/conformance/control_conformance.h"
+#include "control/store/sqlite/sqlite_control_schema.h"
 #include "control/store/store_support.h"
 
 namespace dth::control {
@@ -110,7 +111,8 @@ TEST(SqliteControlStore, NewerSchemaVersionIsAClearError) {
     auto db = SqliteDb::Open(path);
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(
-        (*db)->Exec("UPDATE schema_version SET version = 2 WHERE component = 'control'").ok());
+        (*db)->Exec(("UPDATE schema_version SET version = " + std::to_string(kControlSchemaVersion + 1) +
+                     " WHERE component = 'control'").c_str()).ok());
   }
   auto store = SqliteControlStore::Open(path);
   ASSERT_FALSE(store.ok());
@@ -118,6 +120,39 @@ TEST(SqliteControlStore, NewerSchemaVersionIsAClearError) {
   EXPECT_NE(store.status().message().find("newer"), std::string::npos)
       << store.status().ToString();
   EXPECT_NE(store.status().message().find("control"), std::string::npos);
+  RemoveDbDir(path);
+}
+
+// A database of version 1 (before the notifications outbox) gets the outbox when opened,
+// its tasks kept.
+TEST(SqliteControlStore, AVersion1DatabaseIsMigrated) {
+  const std::string path = TempDbPath();
+  std::string id;
+  {
+    auto store = SqliteControlStore::Open(path);
+    ASSERT_TRUE(store.ok());
+    TaskRecord t;
+    t.type = "s3";
+    t.schedule = "once";
+    t.parameters = "{}";
+    auto created = (*store)->CreateTask(t);
+    ASSERT_TRUE(created.ok());
+    id = created->id;
+  }
+  {
+    auto db = SqliteDb::Open(path);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("DROP TABLE control_notifications").ok());
+    ASSERT_TRUE((*db)->Exec("UPDATE schema_version SET version = 1 WHERE component = 'control'").ok());
+  }
+  auto store = SqliteControlStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_TRUE((*store)->GetTask(id).ok());
+  NotificationRecord n{0, id, 1, "webhook", "https://hooks.example.com/x", {}, "{}", TimePoint{}};
+  auto added = (*store)->AddNotification(n);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ((*store)->ListNotifications(10)->size(), 1u);
+  store->reset();
   RemoveDbDir(path);
 }
 
