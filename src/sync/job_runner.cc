@@ -120,9 +120,13 @@ Status JobRunner::RunObject(const SyncJob& job, int attempt) {
                                  (result->parts_resumed > 0
                                       ? ", " + std::to_string(result->parts_resumed) + " resumed"
                                       : std::string())
-                           : std::string("single request"),
+                           : result->ranges > 0
+                                 ? std::to_string(result->ranges) + " ranged requests"
+                                 : std::string("single request"),
                        std::chrono::duration_cast<std::chrono::milliseconds>(Now() - started).count()),
            /*per_object=*/true);
+  if (!result->note.empty())
+    SyncNote(options_.log, SyncLogLevel::kWarn, fmt::format("copied {}: {}", dst_key, result->note));
   progress_.parts_sent += static_cast<uint64_t>(result->parts_sent);
   progress_.parts_resumed += static_cast<uint64_t>(result->parts_resumed);
   // The version the next run will compare with: the ETag copied, or the listed mtime

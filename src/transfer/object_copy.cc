@@ -493,9 +493,12 @@ Result<CopyResult> CopyObject(ObjectStore& source, const std::string& source_key
     auto plan = PlanDownload(head.info.size, head.info.etag, EtagIsContentMd5(source.Features(), head),
                              source.Features().multipart_etag_has_part_count, options.part_size);
     if (plan) {
-      DTH_ASSIGN_OR_RETURN(result.destination_etag,
+      DTH_ASSIGN_OR_RETURN(RangedDownload ranged,
                            DownloadInRanges(source, source_key, destination, destination_key, head,
                                             *plan, put, options));
+      result.destination_etag = std::move(ranged.etag);
+      result.ranges = ranged.ranges;
+      result.note = std::move(ranged.note);
       return result;
     }
   }

@@ -59,6 +59,8 @@ struct CopyResult {
   bool server_side = false;
   int parts_sent = 0;     // parts uploaded by this call
   int parts_resumed = 0;  // parts found already uploaded by an earlier attempt
+  int ranges = 0;         // ranged GETs of a download in ranges (transfer/ranged_download)
+  std::string note;       // how the bytes were checked, when not as usual (for the log)
 };
 
 // The PutOptions a copy of an object with this head gets at the destination.

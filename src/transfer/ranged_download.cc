@@ -14,6 +14,9 @@ namespace {
 constexpr uint64_t kMiB = 1ull << 20;
 constexpr size_t kWriteBuffer = 1u << 20;  // bytes gathered before one positional write
 constexpr size_t kMaxPartSizeGuesses = 8;
+// Part sizes (MiB) that common tools upload with, tried before the others: aws-cli and
+// boto3 (8), rclone and the S3 minimum (5), mc (16), s3cmd (15), dth's own default (64).
+constexpr uint64_t kCommonPartSizesMiB[] = {8, 5, 16, 64, 10, 15, 32, 100, 128, 50, 25, 20, 256, 512};
 
 bool IsHex(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) {
@@ -99,9 +102,13 @@ bool SameEtag(const std::string& a, const std::string& b) {
          a.substr(dash_a) == b.substr(dash_b);
 }
 
-// Whether the bytes written are those the source's ETag promised.
-Status Verify(PositionalWrite& file, const std::string& key, const ObjectHead& head,
-              const DownloadPlan& plan, const std::vector<std::string>& range_md5s) {
+// Whether the bytes written are those the source's ETag promised. A multipart ETag none of
+// the guessed part sizes reproduces may have been made with parts of another size (not
+// whole MiB, or a guess not tried): the object is then read once more in one GET and its
+// MD5 compared with the file's, so a corrupted range is still caught; *note says so.
+Status Verify(ObjectStore& source, const std::string& key, PositionalWrite& file,
+              const ObjectHead& head, const DownloadPlan& plan,
+              const std::vector<std::string>& range_md5s, std::string* note) {
   const std::string& etag = head.info.etag;
   if (plan.check == DownloadCheck::kWholeMd5) {
     HashSink sink;
@@ -120,9 +127,21 @@ Status Verify(PositionalWrite& file, const std::string& key, const ObjectHead& h
     DTH_ASSIGN_OR_RETURN(std::string other, EtagFromFile(file, head.info.size, part_size));
     if (SameEtag(other, etag)) return Status::Ok();
   }
-  return Corruption("downloading " + key + ": the bytes do not match the source's ETag " + etag +
-                    " (with parts of " + std::to_string(plan.range_size) + " bytes they make " +
-                    got + "; no other whole-MiB part size matches either)");
+  HashSink again;
+  DTH_RETURN_IF_ERROR(source.Get(key, GetOptions{std::nullopt, PinVersion(head.info)}, again));
+  HashSink written;
+  DTH_RETURN_IF_ERROR(file.ReadAt(0, head.info.size, written));
+  const std::string md5_again = HexEncode(again.Final());
+  const std::string md5_written = HexEncode(written.Final());
+  if (md5_again == md5_written) {
+    *note = "the part size of its ETag " + etag + " is none of the " +
+            std::to_string(plan.other_part_sizes.size() + 1) +
+            " tried, so it was read twice and both reads agree (MD5 " + md5_written + ")";
+    return Status::Ok();
+  }
+  return Corruption("downloading " + key + ": the bytes received in ranges (MD5 " + md5_written +
+                    ") differ from the same version read again in one request (MD5 " + md5_again +
+                    "), and no part size reproduces its ETag " + etag);
 }
 
 }  // namespace
@@ -145,17 +164,24 @@ std::optional<DownloadPlan> PlanDownload(uint64_t size, const std::string& etag,
   DownloadPlan plan;
   const int n = multipart_etags ? MultipartEtagParts(etag) : 0;
   if (n >= 2) {
-    // Whole-MiB part sizes P with (n-1)P < size <= nP, smallest first.
+    // Whole-MiB part sizes P with (n-1)P < size <= nP: dth's part size and the common
+    // ones first, then the rest smallest first, at most kMaxPartSizeGuesses of them.
     const uint64_t parts = static_cast<uint64_t>(n);
-    uint64_t p = (size + parts - 1) / parts;
-    p = (p + kMiB - 1) / kMiB * kMiB;
+    const uint64_t lowest = ((size + parts - 1) / parts + kMiB - 1) / kMiB * kMiB;
+    const uint64_t highest = (size - 1) / (parts - 1) / kMiB * kMiB;
+    if (lowest == 0 || highest < lowest) return std::nullopt;
     std::vector<uint64_t> sizes;
-    for (; (parts - 1) * p < size && sizes.size() < kMaxPartSizeGuesses; p += kMiB)
-      sizes.push_back(p);
-    if (sizes.empty()) return std::nullopt;
+    auto add = [&](uint64_t p) {
+      if (sizes.size() < kMaxPartSizeGuesses && p >= lowest && p <= highest && p % kMiB == 0 &&
+          std::find(sizes.begin(), sizes.end(), p) == sizes.end())
+        sizes.push_back(p);
+    };
+    add(part_size);
+    for (uint64_t mib : kCommonPartSizesMiB) add(mib * kMiB);
+    for (uint64_t p = lowest; p <= highest && sizes.size() < kMaxPartSizeGuesses; p += kMiB) add(p);
     plan.check = DownloadCheck::kPartMd5s;
     plan.range_size = sizes.front();
-    plan.range_count = n;
+    plan.range_count = static_cast<int>((size + plan.range_size - 1) / plan.range_size);
     plan.other_part_sizes.assign(sizes.begin() + 1, sizes.end());
     return plan;
   }
@@ -170,10 +196,10 @@ std::optional<DownloadPlan> PlanDownload(uint64_t size, const std::string& etag,
   return std::nullopt;
 }
 
-Result<std::string> DownloadInRanges(ObjectStore& source, const std::string& source_key,
-                                     ObjectStore& destination, const std::string& destination_key,
-                                     const ObjectHead& head, const DownloadPlan& plan,
-                                     const PutOptions& put, const CopyOptions& options) {
+Result<RangedDownload> DownloadInRanges(ObjectStore& source, const std::string& source_key,
+                                        ObjectStore& destination, const std::string& destination_key,
+                                        const ObjectHead& head, const DownloadPlan& plan,
+                                        const PutOptions& put, const CopyOptions& options) {
   const uint64_t size = head.info.size;
   const std::string& pin = PinVersion(head.info);
   const int threads = std::clamp(options.part_concurrency, 1, plan.range_count);
@@ -216,8 +242,11 @@ Result<std::string> DownloadInRanges(ObjectStore& source, const std::string& sou
   work();
   for (auto& t : pool) t.join();
   DTH_RETURN_IF_ERROR(first_error);  // the temp file goes with `file`
-  DTH_RETURN_IF_ERROR(Verify(*file, source_key, head, plan, md5s));
-  return file->Commit(head.info.etag);
+  RangedDownload out;
+  out.ranges = plan.range_count;
+  DTH_RETURN_IF_ERROR(Verify(source, source_key, *file, head, plan, md5s, &out.note));
+  DTH_ASSIGN_OR_RETURN(out.etag, file->Commit(head.info.etag));
+  return out;
 }
 
 }  // namespace dth

@@ -8,10 +8,14 @@
 //  * A multipart ETag "<md5 of the part MD5s>-N": the ranges are the source's parts, each
 //    hashed as it arrives, and MD5(part MD5s)-N must be the ETag. S3 does not tell the
 //    part size (RGW ignores partNumber on HEAD), so it is inferred: the sizes P that are
-//    whole MiB with (N-1)P < size <= NP; the smallest is used for the ranges, the others
-//    are tried (reading the file back) only when it does not reproduce the ETag. Parts
-//    that are not whole MiB (no such P) are not downloaded in ranges; bytes that match
-//    no candidate fail kCorruption, so a corrupted body is never stored.
+//    whole MiB with (N-1)P < size <= NP, dth's part size and common tools' (8, 5, 16, 64
+//    MiB...) first, at most 8 of them; the first is used for the ranges, the others are
+//    tried (reading the file back) only when it does not reproduce the ETag. When none
+//    does, the parts had some other size (not whole MiB, or a guess not tried): the same
+//    version is read once more in one GET, and only when its MD5 is the file's is the
+//    object kept (RangedDownload::note says so); otherwise kCorruption, so a corrupted
+//    range is never stored. Parts that cannot be whole MiB (no such P) are not
+//    downloaded in ranges but streamed as before.
 //  * A plain-MD5 ETag that is the object's MD5 (EtagIsContentMd5): ranges of
 //    CopyOptions::part_size, then the whole file is read back and its MD5 compared.
 // A range that fails or a source that changed (kPreconditionFailed from If-Match) stops
@@ -53,11 +57,17 @@ std::optional<DownloadPlan> PlanDownload(uint64_t size, const std::string& etag,
                                          bool etag_is_content_md5, bool multipart_etags,
                                          uint64_t part_size);
 
+struct RangedDownload {
+  std::string etag;  // the destination's ETag (the source's)
+  int ranges = 0;    // ranged GETs
+  std::string note;  // set when the ETag's part size was not found (read twice instead)
+};
+
 // Downloads source_key (the version head describes) into destination_key as plan says,
-// on options.part_concurrency threads. Returns the destination's ETag (the source's).
-Result<std::string> DownloadInRanges(ObjectStore& source, const std::string& source_key,
-                                     ObjectStore& destination, const std::string& destination_key,
-                                     const ObjectHead& head, const DownloadPlan& plan,
-                                     const PutOptions& put, const CopyOptions& options);
+// on options.part_concurrency threads.
+Result<RangedDownload> DownloadInRanges(ObjectStore& source, const std::string& source_key,
+                                        ObjectStore& destination, const std::string& destination_key,
+                                        const ObjectHead& head, const DownloadPlan& plan,
+                                        const PutOptions& put, const CopyOptions& options);
 
 }  // namespace dth

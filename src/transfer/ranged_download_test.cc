@@ -39,6 +39,22 @@ TEST(PlanDownloadTest, AMultipartEtagIsDownloadedPartByPartWithItsGuessedSizes) 
   EXPECT_EQ(plan->other_part_sizes, std::vector<uint64_t>{9 * kMiB});
 }
 
+TEST(PlanDownloadTest, ManyPossiblePartSizesAreTriedCommonOnesFirstAndAtMostEight) {
+  // 100 MiB in 2 parts: any of 50..99 MiB would do; dth's part size is not among them.
+  auto plan = PlanDownload(100 * kMiB, kMd5 + "-2", true, true, 16 * kMiB);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->range_size, 64 * kMiB);
+  EXPECT_EQ(plan->range_count, 2);
+  EXPECT_EQ(plan->other_part_sizes,
+            (std::vector<uint64_t>{50 * kMiB, 51 * kMiB, 52 * kMiB, 53 * kMiB, 54 * kMiB,
+                                   55 * kMiB, 56 * kMiB}));
+  // dth's own part size comes first when it fits.
+  plan = PlanDownload(100 * kMiB, kMd5 + "-2", true, true, 60 * kMiB);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->range_size, 60 * kMiB);
+  EXPECT_EQ(plan->other_part_sizes.front(), 64 * kMiB);
+}
+
 TEST(PlanDownloadTest, WhatNoCheckCoversIsNotDownloadedInRanges) {
   // Parts that cannot be whole MiB: 100 parts of 100,000 bytes.
   EXPECT_FALSE(PlanDownload(10000000, kMd5 + "-100", true, true, 16 * kMiB));
@@ -101,41 +117,94 @@ TEST_F(RangedDownloadLocalTest, APositionalWriteAppearsOnlyWhenCommitted) {
   EXPECT_EQ(Entries(), (std::vector<std::string>{"a", "b"}));
 }
 
-TEST_F(RangedDownloadLocalTest, AMultipartSourceArrivesIdenticalAndAMismatchLeavesNothing) {
-  const std::string data = Data(11 * kMiB + 17, 1);
-  auto id = src_.CreateMultipartUpload("obj", {});
-  ASSERT_TRUE(id.ok());
+// A source whose ranged GETs answer with one byte flipped (a corrupted range).
+class CorruptRangesStore : public MemoryStore {
+ public:
+  CorruptRangesStore() : MemoryStore("src") {}
+  Status Get(const std::string& key, const GetOptions& options, ByteSink& sink,
+             ObjectHead* head = nullptr) override {
+    if (!options.range) return MemoryStore::Get(key, options, sink, head);
+    StringSink whole;
+    DTH_RETURN_IF_ERROR(MemoryStore::Get(key, options, whole, head));
+    std::string bytes = whole.str();
+    if (!bytes.empty()) bytes[bytes.size() / 2] ^= 0x01;
+    return sink.Write(bytes);
+  }
+};
+
+// Uploads data to store as "obj" in parts of part_size; returns its head.
+ObjectHead PutInParts(MemoryStore& store, const std::string& data, uint64_t part_size) {
+  auto id = store.CreateMultipartUpload("obj", {});
+  EXPECT_TRUE(id.ok());
   std::vector<PartInfo> parts;
-  // 5 MiB parts, where 4 MiB parts would make 3 too: the first guess is wrong.
-  for (uint64_t off = 0; off < data.size(); off += 5 * kMiB) {
-    StringViewSource body(std::string_view(data).substr(off, 5 * kMiB));
+  for (uint64_t off = 0; off < data.size(); off += part_size) {
+    StringViewSource body(std::string_view(data).substr(off, part_size));
     int n = static_cast<int>(parts.size()) + 1;
-    auto etag = src_.UploadPart("obj", *id, n, body);
-    ASSERT_TRUE(etag.ok()) << etag.status().message();
+    auto etag = store.UploadPart("obj", *id, n, body);
+    EXPECT_TRUE(etag.ok()) << etag.status().message();
     parts.push_back(PartInfo{n, *etag, body.size()});
   }
-  ASSERT_TRUE(src_.CompleteMultipartUpload("obj", *id, parts).ok());
-  auto head = src_.Head("obj");
-  ASSERT_TRUE(head.ok());
-  auto plan = PlanDownload(head->info.size, head->info.etag, true, true, 16 * kMiB);
-  ASSERT_TRUE(plan) << head->info.etag;
+  EXPECT_TRUE(store.CompleteMultipartUpload("obj", *id, parts).ok());
+  auto head = store.Head("obj");
+  EXPECT_TRUE(head.ok());
+  return *head;
+}
+
+TEST_F(RangedDownloadLocalTest, AMultipartSourceArrivesIdenticalAndAMismatchLeavesNothing) {
+  const std::string data = Data(11 * kMiB + 17, 1);
+  // 4 MiB parts, where 5 MiB parts (tried first: a common size) would make 3 too.
+  ObjectHead head = PutInParts(src_, data, 4 * kMiB);
+  auto plan = PlanDownload(head.info.size, head.info.etag, true, true, 16 * kMiB);
+  ASSERT_TRUE(plan) << head.info.etag;
   ASSERT_EQ(plan->range_count, 3);
-  ASSERT_EQ(plan->range_size, 4 * kMiB);
+  ASSERT_EQ(plan->range_size, 5 * kMiB);
   CopyOptions options;
   options.part_concurrency = 2;
-  auto etag = DownloadInRanges(src_, "obj", *dst_, "copy", *head, *plan, {}, options);
-  ASSERT_TRUE(etag.ok()) << etag.status().message();
-  EXPECT_EQ(*etag, head->info.etag);
+  auto got = DownloadInRanges(src_, "obj", *dst_, "copy", head, *plan, {}, options);
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  EXPECT_EQ(got->etag, head.info.etag);
+  EXPECT_EQ(got->ranges, 3);
+  EXPECT_EQ(got->note, "");
   EXPECT_TRUE(*GetString(*dst_, "copy") == data);
 
-  ObjectHead lying = *head;  // an ETag the bytes do not make
+  ObjectHead lying = head;  // an ETag the bytes do not make
   lying.info.etag = "00000000000000000000000000000000-3";
   auto bad = DownloadInRanges(src_, "obj", *dst_, "bad", lying, *plan, {}, options);
   EXPECT_EQ(bad.status().code(), Code::kPreconditionFailed);  // pinned to that ETag
-  lying.info.version = head->info.etag;  // pinned to the real version, checked against the lie
-  bad = DownloadInRanges(src_, "obj", *dst_, "bad", lying, *plan, {}, options);
-  EXPECT_EQ(bad.status().code(), Code::kCorruption) << bad.status().ToString();
   EXPECT_EQ(Entries(), std::vector<std::string>{"copy"});
+}
+
+TEST_F(RangedDownloadLocalTest, PartsOfAnUnguessableSizeAreKeptOnlyWhenASecondReadAgrees) {
+  // Parts of 5 MiB + 1000 bytes: no whole-MiB size reproduces the ETag.
+  const std::string data = Data(16 * kMiB, 2);
+  ObjectHead head = PutInParts(src_, data, 5 * kMiB + 1000);
+  auto plan = PlanDownload(head.info.size, head.info.etag, true, true, 16 * kMiB);
+  ASSERT_TRUE(plan) << head.info.etag;
+  CopyOptions options;
+  const int gets = src_.Calls("Get");
+  auto got = DownloadInRanges(src_, "obj", *dst_, "copy", head, *plan, {}, options);
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  EXPECT_EQ(src_.Calls("Get") - gets, plan->range_count + 1) << "one more GET of the whole";
+  EXPECT_NE(got->note.find("read twice"), std::string::npos) << got->note;
+  EXPECT_TRUE(*GetString(*dst_, "copy") == data);
+
+  // The same layout from a source whose ranges arrive corrupted: the reads disagree.
+  CorruptRangesStore corrupting;
+  ObjectHead corrupt_head = PutInParts(corrupting, data, 5 * kMiB + 1000);
+  auto bad = DownloadInRanges(corrupting, "obj", *dst_, "bad", corrupt_head, *plan, {}, options);
+  EXPECT_EQ(bad.status().code(), Code::kCorruption) << bad.status().ToString();
+  EXPECT_NE(bad.status().message().find("read again"), std::string::npos) << bad.status().message();
+  EXPECT_EQ(Entries(), std::vector<std::string>{"copy"});
+}
+
+TEST_F(RangedDownloadLocalTest, CorruptedRangesOfAGuessableLayoutAreNeverStored) {
+  CorruptRangesStore corrupting;
+  ObjectHead head = PutInParts(corrupting, Data(11 * kMiB, 3), 4 * kMiB);
+  auto plan = PlanDownload(head.info.size, head.info.etag, true, true, 16 * kMiB);
+  ASSERT_TRUE(plan);
+  auto bad = DownloadInRanges(corrupting, "obj", *dst_, "bad", head, *plan, {}, CopyOptions{});
+  EXPECT_EQ(bad.status().code(), Code::kCorruption) << bad.status().ToString();
+  EXPECT_TRUE(Entries().empty());
 }
 
 }  // namespace

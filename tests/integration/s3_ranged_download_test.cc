@@ -137,6 +137,31 @@ TEST_F(RangedDownloadTest, PartsOfAnotherSizeThanTheFirstGuessAreFoundByReadingT
   EXPECT_TRUE(ReadFile(dir_ / "copied") == data);
 }
 
+TEST_F(RangedDownloadTest, PartsOfNoWholeMiBSizeArriveCheckedByASecondRead) {
+  // Parts of 5 MiB + 12,345 bytes (a tool counting in other units): no whole-MiB part
+  // size reproduces the ETag, so the object is read once more in one GET and kept only
+  // because both reads agree (before, such an object failed as corrupted).
+  const std::string data = Data(21 * kMiB, 8);
+  ObjectHead head = PutMultipart(data, 5 * kMiB + 12345);
+  ASSERT_EQ(head.parts_count, 5) << head.info.etag;
+
+  auto r = CopyObject(*src_, "obj", *dst_, "copied", options_);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(RangedGets(), 5u);
+  EXPECT_NE(r->note.find("read twice"), std::string::npos) << r->note;
+  EXPECT_TRUE(ReadFile(dir_ / "copied") == data);
+}
+
+TEST_F(RangedDownloadTest, PartsOfNoWholeMiBSizeThatArriveCorruptedAreNeverStored) {
+  PutMultipart(Data(21 * kMiB, 9), 5 * kMiB + 12345);
+  CorruptEveryGet();  // the ranges and the second read flip different bytes
+
+  auto r = CopyObject(*src_, "obj", *dst_, "copied", options_);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kCorruption) << r.status().ToString();
+  EXPECT_TRUE(Entries(dir_).empty()) << "a file or temp file was left: " << Entries(dir_).front();
+}
+
 TEST_F(RangedDownloadTest, APlainMd5ObjectIsDownloadedInRangesAndCheckedWhole) {
   const std::string data = Data(12 * kMiB + 5, 7);
   ASSERT_TRUE(PutString(*src_, "obj", data).ok());
