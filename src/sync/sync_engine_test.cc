@@ -3,6 +3,8 @@
 // resuming a recorded upload, dead letters, deletes, malformed jobs.
 #include "sync/sync_engine.h"
 
+#include <algorithm>
+
 #include "sync/state_journal.h"
 #include "sync/sync_engine_fixture.h"
 
@@ -42,6 +44,22 @@ TEST_F(SyncEngineTest, MixedSizesArriveIdenticalAndASecondRunCopiesNothing) {
   EXPECT_EQ(second.plan.skip_objects, 6u);
   EXPECT_EQ(second.copied_objects, 0u);
   EXPECT_EQ(dst_.Calls("Put") + dst_.Calls("UploadPart"), puts);
+}
+
+TEST_F(SyncEngineTest, ThePlanLineCountsObjectsInWords) {
+  std::vector<std::string> lines;
+  options_.log = [&](SyncLogLevel, const std::string& m) { lines.push_back(m); };
+  Put(src_, "one", "1");
+  MustSync();
+  Put(src_, "two", "2");
+  Put(src_, "three", "3");
+  MustSync();
+  auto has = [&](const std::string& text) {
+    return std::any_of(lines.begin(), lines.end(),
+                       [&](const std::string& l) { return l.find(text) != std::string::npos; });
+  };
+  EXPECT_TRUE(has("plan of task: 1 object to copy (1 bytes)"));
+  EXPECT_TRUE(has("plan of task: 2 objects to copy (2 bytes)"));
 }
 
 TEST_F(SyncEngineTest, PrefixesMapSourceKeysToDestinationKeys) {
