@@ -96,7 +96,7 @@ Result<json> BuildDefinition(const std::string& file, const TaskFlags& flags) {
   }
   if (!flags.type.empty()) def["type"] = flags.type;
   if (!flags.schedule.empty()) def["schedule"] = flags.schedule;
-  if (!flags.description.empty()) def["description"] = flags.description;
+  if (flags.description) def["description"] = *flags.description;
   if (!flags.params.empty()) {
     if (!def.contains("parameters")) def["parameters"] = json::object();
     if (!def["parameters"].is_object())
@@ -109,7 +109,7 @@ Result<json> BuildDefinition(const std::string& file, const TaskFlags& flags) {
 
 Result<json> BuildEdit(const json& current, const std::string& file, const TaskFlags& flags,
                        const std::vector<std::string>& unset) {
-  if (file.empty() && flags.type.empty() && flags.schedule.empty() && flags.description.empty() &&
+  if (file.empty() && flags.type.empty() && flags.schedule.empty() && !flags.description &&
       flags.params.empty() && unset.empty()) {
     return InvalidArgument("nothing to change: give --file, --schedule, --description, --param or --unset");
   }
@@ -131,7 +131,7 @@ Result<json> BuildEdit(const json& current, const std::string& file, const TaskF
   }
   if (!flags.type.empty()) edited["type"] = flags.type;
   if (!flags.schedule.empty()) edited["schedule"] = flags.schedule;
-  if (!flags.description.empty()) edited["description"] = flags.description;
+  if (flags.description) edited["description"] = *flags.description;
   DTH_RETURN_IF_ERROR(SetParams(edited["parameters"], flags.params));
   for (const std::string& key : unset) {
     if (!edited["parameters"].contains(key))

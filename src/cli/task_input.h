@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,7 @@ namespace dth::cli {
 struct TaskFlags {
   std::string type;
   std::string schedule;
-  std::string description;
+  std::optional<std::string> description;  // given, even empty (an edit then clears it)
   std::vector<std::string> params;  // KEY=VALUE
 };
 

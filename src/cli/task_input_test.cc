@@ -82,6 +82,10 @@ TEST(TaskInputTest, AnEditSendsOnlyWhatChanges) {
   edit = BuildEdit(task, "", flags, {});
   ASSERT_TRUE(edit.ok());
   EXPECT_TRUE(edit->empty()) << edit->dump();
+  flags.description = "";  // --description "" clears it
+  edit = BuildEdit(task, "", flags, {});
+  ASSERT_TRUE(edit.ok()) << edit.status().ToString();
+  EXPECT_EQ(*edit, json({{"description", ""}}));
   EXPECT_FALSE(BuildEdit(task, "", TaskFlags{}, {}).ok()) << "nothing asked";
   EXPECT_FALSE(BuildEdit(task, "", TaskFlags{}, {"nope"}).ok()) << "no such parameter";
   flags = {};
