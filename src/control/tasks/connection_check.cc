@@ -98,8 +98,9 @@ Result<TaskRunner::ConnectionCheck> TaskRunner::CheckConnection(const std::strin
   DTH_RETURN_IF_ERROR(CheckCredentials(type, parameters));
   if (type == "image") {
     DTH_ASSIGN_OR_RETURN(ImageTaskSpec spec, ImageSpec(parameters));
-    auto src = OpenRegistry(spec.source_registry, spec.source_credential);
-    auto dst = OpenRegistry(spec.destination_registry, spec.destination_credential);
+    // ECR's token request too goes through the check's client (its 5 s bound).
+    auto src = OpenRegistry(spec.source_registry, spec.source_credential, check_http_);
+    auto dst = OpenRegistry(spec.destination_registry, spec.destination_credential, check_http_);
     // Source: the first selected image's tags (or the catalog), a few of them.
     {
       SideCheck& check = result.source;

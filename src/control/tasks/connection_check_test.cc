@@ -102,6 +102,30 @@ TEST_F(ConnectionCheckTest, ARegistryThatDoesNotAnswerFailsWithinTheBound) {
   std::printf("destination: %s\n", check->destination.error.c_str());
 }
 
+TEST_F(ConnectionCheckTest, AnEcrTokenRequestThatDoesNotAnswerFailsWithinTheBound) {
+  // ECR's GetAuthorizationToken goes through the check's client too (before, through the
+  // runs' client and its minutes-long timeouts).
+  HubOptions options;
+  options.data_dir = root_;
+  options.check_timeout = std::chrono::milliseconds(500);
+  options.ecr_api_endpoint = server_->endpoint();
+  runner_ = std::make_unique<TaskRunner>(*store_, *secrets_, events_, nullptr, options);
+  ASSERT_TRUE(secrets_->Create(R"({"name": "aws", "kind": "s3", "value": {"access_key_id": "AKID", "secret_access_key": "s"}})").ok());
+  server_->AddRule(Late(""));
+  const std::string ecr = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+  auto check = runner_->CheckConnection(
+      "image", json{{"srcRegistry", ecr}, {"srcCredential", "aws"}, {"destRegistry", ecr},
+                    {"destCredential", "aws"}, {"srcImageList", "app:1"}}, 5);
+  ASSERT_TRUE(check.ok()) << check.status().ToString();
+  EXPECT_FALSE(check->source.ok);
+  EXPECT_FALSE(check->destination.ok);
+  EXPECT_GE(server_->CountRequests("POST", "/"), 1) << "the token was asked for";
+  // Far below the 30 s the server holds the answer (the bound is 500 ms, one attempt).
+  EXPECT_LT(check->source.elapsed_ms, 10000);
+  EXPECT_LT(check->destination.elapsed_ms, 10000);
+  std::printf("source: %s\n", check->source.error.c_str());
+}
+
 TEST_F(ConnectionCheckTest, AnObjectStoreThatDoesNotAnswerFailsWithinTheBound) {
   server_->AddRule(Late(""));
   const json parameters = {{"srcEndpoint", server_->endpoint()}, {"srcBucket", "src-bucket"},

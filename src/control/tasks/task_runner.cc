@@ -472,7 +472,8 @@ RunOutcome TaskRunner::ExecuteS3(Run& run) {
 }
 
 Result<TaskRunner::RegistrySide> TaskRunner::OpenRegistry(const std::string& text,
-                                                           const std::string& credential) {
+                                                           const std::string& credential,
+                                                           std::shared_ptr<HttpClient> http) {
   RegistrySide side;
   DTH_ASSIGN_OR_RETURN(side.config.endpoint, registry::ParseRegistryEndpoint(text));
   side.config.retry.max_attempts = options_.retries + 1;
@@ -484,7 +485,8 @@ Result<TaskRunner::RegistrySide> TaskRunner::OpenRegistry(const std::string& tex
     }
     DTH_ASSIGN_OR_RETURN(Credentials keys, secrets_.S3Credentials(credential));
     side.ecr = std::make_shared<registry::EcrApi>(
-        *ecr, SigningKeys{keys.access_key_id, keys.secret_access_key, keys.session_token}, http_);
+        *ecr, SigningKeys{keys.access_key_id, keys.secret_access_key, keys.session_token},
+        http ? std::move(http) : http_, options_.ecr_api_endpoint);
     auto api = side.ecr;
     side.config.auth.refresh = [api] { return api->GetAuthorizationToken(); };
     return side;

@@ -42,6 +42,7 @@ struct HubOptions {
   std::chrono::milliseconds progress_period{1000};  // live events
   std::chrono::milliseconds metrics_period{5000};   // metric samples written
   std::chrono::milliseconds check_timeout{5000};    // per request of a connection test
+  std::string ecr_api_endpoint;  // tests: ECR's API here instead of api.ecr.REGION.amazonaws.com
 };
 
 // What a running task shows live.
@@ -141,7 +142,9 @@ class TaskRunner {
   // An s3 side's connection with the named credential resolved (side.profile).
   Result<ConnectionOptions> Connect(const TaskConnection& side, std::shared_ptr<RetryCounter> counter,
                                     int attempts);
-  Result<RegistrySide> OpenRegistry(const std::string& text, const std::string& credential);
+  // http: the client ECR's token request goes through (http_ when null).
+  Result<RegistrySide> OpenRegistry(const std::string& text, const std::string& credential,
+                                    std::shared_ptr<HttpClient> http = nullptr);
   void Log(const Run& run, LogLevel level, const std::string& message);
   void Sample(Run& run, bool write_metrics);
   bool AcquireSlot(Run& run);
