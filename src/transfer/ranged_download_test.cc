@@ -151,13 +151,14 @@ ObjectHead PutInParts(MemoryStore& store, const std::string& data, uint64_t part
 }
 
 TEST_F(RangedDownloadLocalTest, AMultipartSourceArrivesIdenticalAndAMismatchLeavesNothing) {
-  const std::string data = Data(11 * kMiB + 17, 1);
-  // 4 MiB parts, where 5 MiB parts (tried first: a common size) would make 3 too.
-  ObjectHead head = PutInParts(src_, data, 4 * kMiB);
+  const std::string data = Data(17 * kMiB + 17, 1);
+  // 6 MiB parts, where 8 MiB parts (tried first: aws-cli's) would make 3 too.
+  ObjectHead head = PutInParts(src_, data, 6 * kMiB);
   auto plan = PlanDownload(head.info.size, head.info.etag, true, true, 16 * kMiB);
   ASSERT_TRUE(plan) << head.info.etag;
   ASSERT_EQ(plan->range_count, 3);
-  ASSERT_EQ(plan->range_size, 5 * kMiB);
+  ASSERT_EQ(plan->range_size, 8 * kMiB);
+  ASSERT_EQ(plan->other_part_sizes, (std::vector<uint64_t>{6 * kMiB, 7 * kMiB}));
   CopyOptions options;
   options.part_concurrency = 2;
   auto got = DownloadInRanges(src_, "obj", *dst_, "copy", head, *plan, {}, options);
@@ -199,7 +200,7 @@ TEST_F(RangedDownloadLocalTest, PartsOfAnUnguessableSizeAreKeptOnlyWhenASecondRe
 
 TEST_F(RangedDownloadLocalTest, CorruptedRangesOfAGuessableLayoutAreNeverStored) {
   CorruptRangesStore corrupting;
-  ObjectHead head = PutInParts(corrupting, Data(11 * kMiB, 3), 4 * kMiB);
+  ObjectHead head = PutInParts(corrupting, Data(17 * kMiB, 3), 6 * kMiB);
   auto plan = PlanDownload(head.info.size, head.info.etag, true, true, 16 * kMiB);
   ASSERT_TRUE(plan);
   auto bad = DownloadInRanges(corrupting, "obj", *dst_, "bad", head, *plan, {}, CopyOptions{});
