@@ -127,10 +127,10 @@ TEST_F(SyncSafetyTest, MoreDeletesThanMaxDeleteDeletesNothing) {
       << run.out;
   EXPECT_EQ(Keys(*dst_).size(), 6u) << "a refused delete phase deletes nothing";
   EXPECT_TRUE(dst_->Head("keep").ok()) << "the copies still ran";
-  auto json = Dth({"sync", Url(*src_), Url(*dst_), "--endpoint", env_.endpoint, "--state",
+  auto as_json = Dth({"sync", Url(*src_), Url(*dst_), "--endpoint", env_.endpoint, "--state",
                    state_path_, "--delete", "--max-delete", "3", "--json"});
-  EXPECT_EQ(json.exit_code, 1);
-  EXPECT_NE(json.out.find("\"status\":\"refused\""), std::string::npos) << json.out;
+  EXPECT_EQ(as_json.exit_code, 1);
+  EXPECT_NE(as_json.out.find("\"status\":\"refused\""), std::string::npos) << as_json.out;
 }
 
 TEST_F(SyncSafetyTest, ASecondRunOfARunningTaskIsRefusedWithItsPid) {
@@ -262,10 +262,10 @@ TEST_F(SyncSafetyTest, FailuresNoRetryCanCureFailFastAndAreListedAsDeadLetters) 
   EXPECT_NE(listed.out.find("copy   denied"), std::string::npos) << listed.out;
   EXPECT_NE(listed.out.find("2 dead letters"), std::string::npos) << listed.out;
   list.push_back("--json");
-  auto json = Dth(list);
-  ASSERT_EQ(json.exit_code, 0);
-  EXPECT_NE(json.out.find("\"reason\":"), std::string::npos) << json.out;
-  EXPECT_NE(json.out.find("\"key\":\"denied\""), std::string::npos) << json.out;
+  auto as_json = Dth(list);
+  ASSERT_EQ(as_json.exit_code, 0);
+  EXPECT_NE(as_json.out.find("\"reason\":"), std::string::npos) << as_json.out;
+  EXPECT_NE(as_json.out.find("\"key\":\"denied\""), std::string::npos) << as_json.out;
   std::vector<std::string> purge = args;
   purge.push_back("--purge-dead-letters");
   auto purged = Dth(purge);

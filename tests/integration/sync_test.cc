@@ -222,11 +222,11 @@ TEST_F(SyncCliTest, SyncPrintsPlanAndSummaryAndExitsNonZeroOnFailure) {
   EXPECT_NE(dry.out.find("dry run: copy 2 objects"), std::string::npos) << dry.out;
   EXPECT_FALSE(dst_->Head("a").ok()) << "a dry run copied";
 
-  auto json = Dth({"sync", src, dst, "--endpoint", env_.endpoint, "--state", state_path_, "--json"});
-  ASSERT_EQ(json.exit_code, 0) << json.err;
-  EXPECT_NE(json.out.find("\"copied_objects\":2"), std::string::npos) << json.out;
-  EXPECT_NE(json.out.find("\"ok\":true"), std::string::npos) << json.out;
-  EXPECT_EQ(json.out.find(env_.secret_key), std::string::npos);
+  auto as_json = Dth({"sync", src, dst, "--endpoint", env_.endpoint, "--state", state_path_, "--json"});
+  ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
+  EXPECT_NE(as_json.out.find("\"copied_objects\":2"), std::string::npos) << as_json.out;
+  EXPECT_NE(as_json.out.find("\"ok\":true"), std::string::npos) << as_json.out;
+  EXPECT_EQ(as_json.out.find(env_.secret_key), std::string::npos);
 
   auto again = Dth({"sync", src, dst, "--endpoint", env_.endpoint, "--state", state_path_});
   ASSERT_EQ(again.exit_code, 0) << again.err;
