@@ -69,10 +69,14 @@ class RangeSink : public ByteSink {
   uint64_t received_ = 0;
 };
 
+// MD5 of what is written; stops when *cancel is set (a second read of the source).
 class HashSink : public ByteSink {
  public:
-  HashSink() : md5_(Hasher::Algorithm::kMd5) {}
+  explicit HashSink(const std::atomic<bool>* cancel = nullptr)
+      : md5_(Hasher::Algorithm::kMd5), cancel_(cancel) {}
   Status Write(std::string_view data) override {
+    if (cancel_ != nullptr && cancel_->load(std::memory_order_relaxed))
+      return Status(Code::kCancelled, "stopped; the next run downloads it again");
     md5_.Update(data);
     return Status::Ok();
   }
@@ -80,6 +84,7 @@ class HashSink : public ByteSink {
 
  private:
   Hasher md5_;
+  const std::atomic<bool>* cancel_;
 };
 
 // The multipart ETag parts of part_size would make, from the bytes written.
@@ -108,7 +113,8 @@ bool SameEtag(const std::string& a, const std::string& b) {
 // MD5 compared with the file's, so a corrupted range is still caught; *note says so.
 Status Verify(ObjectStore& source, const std::string& key, PositionalWrite& file,
               const ObjectHead& head, const DownloadPlan& plan,
-              const std::vector<std::string>& range_md5s, std::string* note) {
+              const std::vector<std::string>& range_md5s, const CopyOptions& options,
+              std::string* note) {
   const std::string& etag = head.info.etag;
   if (plan.check == DownloadCheck::kWholeMd5) {
     HashSink sink;
@@ -127,7 +133,7 @@ Status Verify(ObjectStore& source, const std::string& key, PositionalWrite& file
     DTH_ASSIGN_OR_RETURN(std::string other, EtagFromFile(file, head.info.size, part_size));
     if (SameEtag(other, etag)) return Status::Ok();
   }
-  HashSink again;
+  HashSink again(options.cancel);
   DTH_RETURN_IF_ERROR(source.Get(key, GetOptions{std::nullopt, PinVersion(head.info)}, again));
   HashSink written;
   DTH_RETURN_IF_ERROR(file.ReadAt(0, head.info.size, written));
@@ -244,7 +250,7 @@ Result<RangedDownload> DownloadInRanges(ObjectStore& source, const std::string& 
   DTH_RETURN_IF_ERROR(first_error);  // the temp file goes with `file`
   RangedDownload out;
   out.ranges = plan.range_count;
-  DTH_RETURN_IF_ERROR(Verify(source, source_key, *file, head, plan, md5s, &out.note));
+  DTH_RETURN_IF_ERROR(Verify(source, source_key, *file, head, plan, md5s, options, &out.note));
   DTH_ASSIGN_OR_RETURN(out.etag, file->Commit(head.info.etag));
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 
 #include "core/hash.h"
@@ -196,6 +197,33 @@ TEST_F(RangedDownloadLocalTest, PartsOfAnUnguessableSizeAreKeptOnlyWhenASecondRe
   EXPECT_EQ(bad.status().code(), Code::kCorruption) << bad.status().ToString();
   EXPECT_NE(bad.status().message().find("read again"), std::string::npos) << bad.status().message();
   EXPECT_EQ(Entries(), std::vector<std::string>{"copy"});
+}
+
+// A source that sets *stop when the whole object is asked for (the second read).
+class StopOnWholeGetStore : public MemoryStore {
+ public:
+  explicit StopOnWholeGetStore(std::atomic<bool>& stop) : MemoryStore("src"), stop_(stop) {}
+  Status Get(const std::string& key, const GetOptions& options, ByteSink& sink,
+             ObjectHead* head = nullptr) override {
+    if (!options.range) stop_ = true;
+    return MemoryStore::Get(key, options, sink, head);
+  }
+
+ private:
+  std::atomic<bool>& stop_;
+};
+
+TEST_F(RangedDownloadLocalTest, AStopDuringTheSecondReadEndsItAndLeavesNothing) {
+  std::atomic<bool> stop{false};
+  StopOnWholeGetStore source(stop);
+  ObjectHead head = PutInParts(source, Data(16 * kMiB, 4), 5 * kMiB + 1000);
+  auto plan = PlanDownload(head.info.size, head.info.etag, true, true, 16 * kMiB);
+  ASSERT_TRUE(plan);
+  CopyOptions options;
+  options.cancel = &stop;
+  auto got = DownloadInRanges(source, "obj", *dst_, "copy", head, *plan, {}, options);
+  EXPECT_EQ(got.status().code(), Code::kCancelled) << got.status().ToString();
+  EXPECT_TRUE(Entries().empty());
 }
 
 TEST_F(RangedDownloadLocalTest, CorruptedRangesOfAGuessableLayoutAreNeverStored) {
