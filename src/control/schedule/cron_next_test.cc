@@ -187,7 +187,9 @@ TEST(CronNext, DaylightSavingPlaysNoPartEverythingIsUtc) {
 
 TEST(CronNext, SkipsWholeYearsMonthsAndDaysInsteadOfScanningMinutes) {
   // Sparse expressions whose next firing is far away; minute by minute, each of these
-  // would take ~10^8 steps. 10,000 of them must take well under a second.
+  // would take ~10^8 steps, and 10,000 of them would not end in hours. They take
+  // milliseconds; the bound is loose (a loaded machine, a sanitized build) and only
+  // tells the skipping from a scan.
   const char* sparse[] = {"59 23 31 12 ? 2199", "0 0 29 2 ? 2096-2199", "0 0 ? 2 MON#5 *",
                           "0 0 ? 2 5#5 2053-2199", "0 0 31W 3 ? 2190-2199"};
   auto start = std::chrono::steady_clock::now();
@@ -199,7 +201,7 @@ TEST(CronNext, SkipsWholeYearsMonthsAndDaysInsteadOfScanningMinutes) {
   }
   auto took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(found, 10000);
-  EXPECT_LT(took, 1s) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
+  EXPECT_LT(took, 60s) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
 }
 
 }  // namespace
