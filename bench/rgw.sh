@@ -11,13 +11,14 @@
 # Needs ROOT; bench_s3_begin makes WORK.
 
 # bench_s3_begin OSD_GB: what every S3 benchmark does first: installs what is missing,
-# builds dth, makes WORK, starts RGW (or uses RGW_ENDPOINT's) with a sparse OSD of
+# builds dth (unless DTH_BIN names one), makes WORK, starts RGW (or uses RGW_ENDPOINT's) with a sparse OSD of
 # OSD_GB (at least 40; RGW's garbage collector frees nothing for 2 hours, and a full OSD
 # makes clients hang), sets DTH_STATE_DIR, AWS (the aws command on RGW) and RUN_ID (the
 # prefix bench-RUN_ID- names every bucket the benchmark makes).
 bench_s3_begin() {
   "$ROOT/scripts/setup.sh" --test >&2
-  NINJA_TARGETS=dth "$ROOT/scripts/build.sh" release >&2
+  # DTH_BIN: that binary is measured, so this tree's is not built.
+  [ -n "${DTH_BIN:-}" ] || NINJA_TARGETS=dth "$ROOT/scripts/build.sh" release >&2
   bench_require rclone:rclone aws:awscli /usr/bin/time:time bc:bc
   WORK=$(mktemp -d /tmp/dth-bench.XXXXXX)
   mkdir "$WORK/logs"
