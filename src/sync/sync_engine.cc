@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/human_bytes.h"
 #include "sync/record_cursor.h"
 
 namespace dth {
@@ -164,10 +165,10 @@ Result<FinderTotals> SyncEngine::Plan(bool enqueue,
   if (!totals.ok()) return totals.status();
   DTH_RETURN_IF_ERROR(flushed);
   SyncNote(options_.log, SyncLogLevel::kInfo,
-           fmt::format("plan of {}: {} {} to copy ({} bytes), {} to delete, {} to skip "
+           fmt::format("plan of {}: {} {} to copy ({}), {} to delete, {} to skip "
                        "({} at the source, {} at the destination)",
                        task, totals->copy_objects, totals->copy_objects == 1 ? "object" : "objects",
-                       totals->copy_bytes, totals->delete_objects,
+                       HumanBytes(static_cast<int64_t>(totals->copy_bytes)), totals->delete_objects,
                        totals->skip_objects, totals->source_objects, totals->destination_objects));
   return totals;
 }

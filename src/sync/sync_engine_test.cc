@@ -58,8 +58,8 @@ TEST_F(SyncEngineTest, ThePlanLineCountsObjectsInWords) {
     return std::any_of(lines.begin(), lines.end(),
                        [&](const std::string& l) { return l.find(text) != std::string::npos; });
   };
-  EXPECT_TRUE(has("plan of task: 1 object to copy (1 bytes)"));
-  EXPECT_TRUE(has("plan of task: 2 objects to copy (2 bytes)"));
+  EXPECT_TRUE(has("plan of task: 1 object to copy (1 B)"));
+  EXPECT_TRUE(has("plan of task: 2 objects to copy (2 B)"));
 }
 
 TEST_F(SyncEngineTest, PrefixesMapSourceKeysToDestinationKeys) {

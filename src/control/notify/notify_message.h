@@ -12,6 +12,7 @@
 
 #include "control/store/control_store.h"
 #include "core/clock.h"
+#include "core/human_bytes.h"
 
 namespace dth::control::notify {
 
@@ -54,7 +55,6 @@ std::string QuotedPrintable(std::string_view text);   // lines end with CRLF
 std::string EncodeHeaderText(std::string_view text);  // as is when ASCII, else =?UTF-8?B?...?=
 std::string Rfc3339(TimePoint t);                     // "2026-12-02T13:05:00Z"
 std::string Rfc5322Date(TimePoint t);                 // "Wed, 02 Dec 2026 13:05:00 +0000"
-std::string HumanBytes(int64_t bytes);                // "1.2 MiB"
 
 // "scheme://host[:port]" plus "/..." when the URL had a path or query: what logs show.
 std::string RedactUrl(std::string_view url);

@@ -7,6 +7,7 @@
 
 #include "control/tasks/task_definition.h"
 #include "control/tasks/task_events.h"
+#include "core/human_bytes.h"
 #include "imagesync/image_sync.h"
 #include "imagesync/plan.h"
 #include "registry/ecr.h"
@@ -315,8 +316,9 @@ void TaskRunner::Execute(std::shared_ptr<Run> run) {
             (outcome.status == RunStatus::kDone      ? "done"
              : outcome.status == RunStatus::kStopped ? "stopped"
                                                      : "failed") +
-            ": " + std::to_string(outcome.totals.objects_done) + " objects (" +
-            std::to_string(outcome.totals.bytes_done) + " bytes) copied, " +
+            ": " + std::to_string(outcome.totals.objects_done) +
+            (outcome.totals.objects_done == 1 ? " object (" : " objects (") +
+            HumanBytes(outcome.totals.bytes_done) + ") copied, " +
             std::to_string(outcome.totals.objects_failed) + " failed, " +
             std::to_string(outcome.totals.objects_deleted) + " deleted" +
             (outcome.error.empty() ? "" : "; " + outcome.error));

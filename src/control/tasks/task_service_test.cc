@@ -124,7 +124,7 @@ TEST_F(TaskServiceTest, AOneTimeTaskRunsToDoneWithRecordsLogsAndMetrics) {
   EXPECT_EQ(sub->records[0].key, "sub/b.txt");
   EXPECT_TRUE(Logged(done.id, "run 1 started (manual)"));
   EXPECT_TRUE(Logged(done.id, "plan of " + done.id + ": 2 objects to copy"));
-  EXPECT_TRUE(Logged(done.id, "done: 2 objects (10 bytes) copied"));
+  EXPECT_TRUE(Logged(done.id, "done: 2 objects (10 B) copied"));
   EXPECT_FALSE(Logged(done.id, "copied a.txt")) << "no line per successful object";
   MetricQuery mq;
   mq.task_id = done.id;
