@@ -19,11 +19,16 @@ export function duration(seconds: number | null | undefined): string {
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
+// The browser's local time, in a form no reader can take the wrong way round: English as
+// "2026-12-03 06:49:01" (was en-GB's "03/12/2026", which US readers read as March 12),
+// Chinese as zh-CN writes it ("2026/12/3 06:49:01": year first too).
 export function time(value: string | number | null | undefined, lang: string): string {
   if (value === null || value === undefined || value === '') return '-';
   const d = new Date(value);
   if (Number.isNaN(d.getTime())) return String(value);
-  return d.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB');
+  if (lang === 'zh') return d.toLocaleString('zh-CN');
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
 export function percent(done: number, planned: number): number {

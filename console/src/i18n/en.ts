@@ -148,6 +148,7 @@ export const en = {
   'wizard.imageSelected': 'Selected images',
   'wizard.imageNames': 'Images, one per line or separated by commas (repo:tag, repo:ALL_TAGS)',
   'wizard.destPrefix': 'Destination prefix',
+  'wizard.otherParameters': 'Other parameters',
   'wizard.required': 'Required',
   'wizard.badBucket': 'A bucket name is 3-63 lower-case letters, digits, dots and hyphens',
   'wizard.badNumber': 'A whole number from {lo} to {hi}',

@@ -150,6 +150,7 @@ export const zh: Record<MessageKey, string> = {
   'wizard.imageSelected': '选定的镜像',
   'wizard.imageNames': '镜像，每行一个或用逗号分隔（repo:tag、repo:ALL_TAGS）',
   'wizard.destPrefix': '目标前缀',
+  'wizard.otherParameters': '其他参数',
   'wizard.required': '必填',
   'wizard.badBucket': '存储桶名称为 3-63 个小写字母、数字、点和连字符',
   'wizard.badNumber': '{lo} 到 {hi} 之间的整数',

@@ -24,6 +24,7 @@ import type { MessageKey } from '../i18n/en';
 import { navigate } from '../router';
 import { useFlash } from '../flash';
 import ConnectionTest from '../wizard/ConnectionTest';
+import { reviewSections } from '../wizard/review';
 import {
   ACLS,
   EMPTY_FORM,
@@ -31,10 +32,9 @@ import {
   STORE_TYPES,
   definition,
   fromTask,
-  parameters,
-  schedule,
   stepOfField,
   steps,
+  storeLabel,
   validate,
   type Errors,
   type Form,
@@ -50,9 +50,6 @@ function errorText(t: Translate, e: string | undefined): string | undefined {
   if (e.startsWith('wizard.')) return t(e as MessageKey);
   return e;  // the server's own words
 }
-
-const storeLabel = (type: string) =>
-  ({ Amazon_S3: 'Amazon S3', Aliyun_OSS: 'Aliyun OSS', Tencent_COS: 'Tencent COS', Qiniu_Kodo: 'Qiniu Kodo', s3: 'S3-compatible' })[type] ?? type;
 
 export default function CreateTask({ editId }: { editId?: string }) {
   const t = useT();
@@ -282,15 +279,14 @@ export default function CreateTask({ editId }: { editId?: string }) {
     <SpaceBetween size="l">
       {serverError && <Alert type="error">{serverError}</Alert>}
       <Container header={<Header variant="h2">{t('wizard.step.review')}</Header>}>
-        <KeyValuePairs
-          columns={3}
-          items={[
-            { label: t('wizard.typeLabel'), value: t(`type.${form.type}` as MessageKey) },
-            { label: t('tasks.schedule'), value: schedule(form) },
-            { label: t('wizard.description'), value: form.description || t('common.none') },
-            ...Object.entries(parameters(form)).map(([k, v]) => ({ label: k, value: v })),
-          ]}
-        />
+        <SpaceBetween size="l">
+          {reviewSections(form, t).map((section, i) => (
+            <SpaceBetween size="xs" key={section.title}>
+              {i > 0 && <Header variant="h3">{section.title}</Header>}
+              <KeyValuePairs columns={3} items={section.items} />
+            </SpaceBetween>
+          ))}
+        </SpaceBetween>
       </Container>
       <ConnectionTest
         definition={definition(form)}

@@ -99,6 +99,10 @@ export const EMPTY_FORM: Form = {
   extra: {},
 };
 
+// A store type's name as the wizard shows it.
+export const storeLabel = (type: string) =>
+  ({ Amazon_S3: 'Amazon S3', Aliyun_OSS: 'Aliyun OSS', Tencent_COS: 'Tencent COS', Qiniu_Kodo: 'Qiniu Kodo', s3: 'S3-compatible' })[type] ?? type;
+
 export const STORE_TYPES = ['Amazon_S3', 'Aliyun_OSS', 'Tencent_COS', 'Qiniu_Kodo', 's3'];
 export const STORAGE_CLASSES = ['STANDARD', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'];
 export const ACLS = ['private', 'public-read', 'public-read-write', 'authenticated-read', 'aws-exec-read', 'bucket-owner-read', 'bucket-owner-full-control'];
