@@ -76,23 +76,15 @@ Result<std::unique_ptr<PositionalWrite>> LocalStore::StartPositionalWrite(
   DTH_RETURN_IF_ERROR(CheckPutOptions(key, options));
   std::vector<std::string> segs;
   DTH_RETURN_IF_ERROR(local::SplitKey(key, &segs));
-  std::optional<local::TempFile> temp;
-  for (int attempt = 0; !temp; ++attempt) {
-    DTH_ASSIGN_OR_RETURN(local::UniqueFd dir, PrepareParent(key, segs));
-    auto created = local::TempFile::Create(dir.get(), local::JoinPath(root_, segs, segs.size() - 1));
-    // ENOENT: a concurrent Delete removed the (empty) directory after we opened it.
-    if (!created.ok() && (created.status().code() != Code::kNotFound || attempt >= 16))
-      return created.status();
-    if (created.ok()) temp.emplace(std::move(created).value());
-  }
-  if (::ftruncate(temp->fd(), static_cast<off_t>(size)) != 0)
-    return local::ErrnoStatus(errno, "size", temp->path());
+  DTH_ASSIGN_OR_RETURN(local::TempFile temp, CreateTempFor(key, segs));
+  if (::ftruncate(temp.fd(), static_cast<off_t>(size)) != 0)
+    return local::ErrnoStatus(errno, "size", temp.path());
   local::MetaRecord base;
   base.storage_class = options.storage_class;
   base.metadata = options.metadata;
   base.tags = options.tags;
   return std::unique_ptr<PositionalWrite>(
-      new LocalPositionalWrite(*this, std::move(segs), std::move(*temp), std::move(base), size));
+      new LocalPositionalWrite(*this, std::move(segs), std::move(temp), std::move(base), size));
 }
 
 }  // namespace dth

@@ -7,6 +7,8 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <mutex>
+#include <shared_mutex>
 
 #include "core/hash.h"
 #include "store/local/key_path.h"
@@ -204,21 +206,22 @@ Result<std::string> LocalStore::WriteObject(const std::string& key, const MetaRe
                                             const Filler& fill) {
   std::vector<std::string> segs;
   DTH_RETURN_IF_ERROR(local::SplitKey(key, &segs));
-  std::optional<TempFile> temp;
-  for (int attempt = 0; !temp; ++attempt) {
-    DTH_ASSIGN_OR_RETURN(UniqueFd dir, PrepareParent(key, segs));
-    auto created = TempFile::Create(dir.get(), local::JoinPath(root_, segs, segs.size() - 1));
-    // ENOENT: a concurrent Delete removed the (empty) directory after we opened it.
-    if (!created.ok() && (created.status().code() != Code::kNotFound || attempt >= 16)) {
-      return created.status();
-    }
-    if (created.ok()) temp.emplace(std::move(created).value());
-  }
-  DTH_ASSIGN_OR_RETURN(std::string etag, fill(*temp));
+  DTH_ASSIGN_OR_RETURN(TempFile temp, CreateTempFor(key, segs));
+  DTH_ASSIGN_OR_RETURN(std::string etag, fill(temp));
   MetaRecord record = base;
   record.etag = etag;
-  DTH_RETURN_IF_ERROR(CommitObject(*temp, segs, std::move(record)));
+  DTH_RETURN_IF_ERROR(CommitObject(temp, segs, std::move(record)));
   return etag;
+}
+
+Result<TempFile> LocalStore::CreateTempFor(const std::string& key, const std::vector<std::string>& segs) {
+  std::shared_lock lock(tree_mu_);
+  for (int attempt = 0;; ++attempt) {
+    DTH_ASSIGN_OR_RETURN(UniqueFd dir, PrepareParent(key, segs));
+    auto created = TempFile::Create(dir.get(), local::JoinPath(root_, segs, segs.size() - 1));
+    // ENOENT: another process's Delete removed the (empty) directory after we opened it.
+    if (created.ok() || created.status().code() != Code::kNotFound || attempt >= 16) return created;
+  }
 }
 
 Result<std::string> LocalStore::PutDirectoryMarker(const std::string& key, ByteSource& body,
@@ -289,6 +292,7 @@ Status LocalStore::Delete(const std::string& key) {
   if (options_.fsync)
     DTH_RETURN_IF_ERROR(local::FsyncFd(parent, local::JoinPath(root_, segs, n - 1)));
   // Remove parents that became empty, deepest first, never the root.
+  std::unique_lock lock(tree_mu_);
   for (size_t d = n - 1; d-- > 0;) {
     int up = d == 0 ? root_fd_.get() : (*chain)[d - 1].get();
     if (::unlinkat(up, segs[d].c_str(), AT_REMOVEDIR) != 0) break;

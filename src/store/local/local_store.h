@@ -48,7 +48,8 @@
 //  * Get with if_match on an object whose ETag is unknown computes the file's MD5 first
 //    (one extra read) and compares that. A file that changes while it is read fails kIo.
 // Thread-safety: safe for concurrent use from many threads (no mutable shared state
-// besides the filesystem; concurrent writers of one key: the last rename wins).
+// besides the filesystem and a lock ordering directory creation against pruning;
+// concurrent writers of one key: the last rename wins).
 #pragma once
 
 #include <sys/stat.h>
@@ -56,6 +57,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -150,6 +152,11 @@ class LocalStore : public ObjectStore, public DirectRead {
   // Opens (creating) the directory for key's file; refuses a symlink at the final name.
   Result<local::UniqueFd> PrepareParent(const std::string& key,
                                         const std::vector<std::string>& segs) const;
+  // A new temp file in key's directory (made when missing). Directories are made and the
+  // temp file created under tree_mu_ shared, and Delete prunes empty directories under it
+  // exclusive, so this process's own Deletes cannot keep removing the directory between
+  // the two steps; another process's still can, which the bounded retry covers.
+  Result<local::TempFile> CreateTempFor(const std::string& key, const std::vector<std::string>& segs);
   // Attaches the record to temp (size/mtime from its fd) and renames it to key's name.
   Status CommitObject(local::TempFile& temp, const std::vector<std::string>& segs,
                       local::MetaRecord record);
@@ -176,6 +183,7 @@ class LocalStore : public ObjectStore, public DirectRead {
   int64_t tidy_before_ns_;  // listings remove orphaned temp files older than this; 0 = never
   StoreFeatures features_;
   std::shared_ptr<std::atomic<uint64_t>> skipped_;
+  std::shared_mutex tree_mu_;  // see CreateTempFor
 };
 
 }  // namespace dth
