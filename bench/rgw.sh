@@ -24,14 +24,31 @@ bench_s3_begin() {
   mkdir "$WORK/logs"
   trap bench_s3_end EXIT
   export RGW_OSD_SIZE_GB=${RGW_OSD_SIZE_GB:-$(( $1 > 40 ? $1 : 40 ))}
+  [ -n "${RGW_ENDPOINT:-}" ] || bench_check_free_space
   bench_rgw_start
   export DTH_STATE_DIR="$WORK/state"
   AWS=(aws --endpoint-url "$RGW_ENDPOINT")
   RUN_ID=$RANDOM
 }
 
+# Before starting an RGW of our own: its OSD file is sparse but grows with what the runs
+# write (tens of GB for a full bench/sync.sh), and a full disk crashes the OSD and every
+# other process writing there. Refuses to start below 10 GB free; warns below the OSD's size.
+bench_check_free_space() {
+  local free_gb
+  free_gb=$(( $(df -Pk "$WORK" | awk 'NR == 2 {print $4}') / 1024 / 1024 ))
+  if [ "$free_gb" -lt 10 ]; then
+    echo "bench: only $free_gb GB free under $WORK; the benchmark's RGW needs tens of GB (old /tmp/dth-bench.* directories, kept by BENCH_KEEP=1, hold theirs)" >&2
+    exit 1
+  fi
+  if [ "$free_gb" -lt "$RGW_OSD_SIZE_GB" ]; then
+    echo "bench: warning: $free_gb GB free under $WORK, less than the OSD's $RGW_OSD_SIZE_GB GB: a long run may fill the disk" >&2
+  fi
+}
+
 # At exit: stops the RGW it started, or removes its buckets from someone else's (a
-# long-lived RGW fills up); keeps WORK with BENCH_KEEP=1.
+# long-lived RGW fills up); keeps WORK with BENCH_KEEP=1 (the OSD's data too: remove it
+# when done).
 bench_s3_end() {
   if [ -n "${OWN_RGW:-}" ]; then
     bench_rgw_stop
