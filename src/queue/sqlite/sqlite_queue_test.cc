@@ -10,17 +10,14 @@
 #include <filesystem>
 
 #include "queue/conformance/queue_conformance.h"
+#include "testing/temp_dirs.h"
 
 namespace dth {
 namespace {
 
+// A database path in a fresh directory, removed when the test process exits.
 std::string TempDbPath() {
-  static std::atomic<int> counter{0};
-  auto dir = std::filesystem::path(::testing::TempDir()) /
-             ("dth-queue-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return (dir / "queue.db").string();
+  return (std::filesystem::path(testing::NewTempDir("dth-queue")) / "queue.db").string();
 }
 
 std::unique_ptr<JobQueue> MustOpen(const std::string& path, Clock* clock) {

@@ -12,17 +12,14 @@
 
 #include "queue/sqlite/sqlite_queue.h"
 #include "state/conformance/state_conformance.h"
+#include "testing/temp_dirs.h"
 
 namespace dth {
 namespace {
 
+// A database path in a fresh directory, removed when the test process exits.
 std::string TempDbPath() {
-  static std::atomic<int> counter{0};
-  auto dir = std::filesystem::path(::testing::TempDir()) /
-             ("dth-state-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return (dir / "state.db").string();
+  return (std::filesystem::path(testing::NewTempDir("dth-state")) / "state.db").string();
 }
 
 std::unique_ptr<StateStore> MustOpen(const std::string& path, Clock* clock) {
