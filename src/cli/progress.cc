@@ -1,17 +1,13 @@
 #include "cli/progress.h"
 
+#include <cmath>
+
+#include "core/human_bytes.h"
+
 namespace dth::cli {
 
 std::string ProgressLine::FormatBytes(double bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  int u = 0;
-  while (bytes >= 1024 && u < 4) {
-    bytes /= 1024;
-    ++u;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
-  return buf;
+  return HumanBytes(std::llround(bytes));
 }
 
 void ProgressLine::Update(uint64_t done, uint64_t total) {

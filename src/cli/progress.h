@@ -19,7 +19,7 @@ class ProgressLine {
   void Update(uint64_t done, uint64_t total);
   void Clear();
 
-  // "12.0 MiB", "1.50 GiB" — for people.
+  // "12.0 MiB", "1.5 GiB" — for people (core/human_bytes; a rate is rounded to whole bytes).
   static std::string FormatBytes(double bytes);
 
  private:

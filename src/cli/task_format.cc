@@ -35,22 +35,6 @@ std::string Cell(const json& value) {
   return value.dump();
 }
 
-std::string HumanBytes(double bytes) {
-  static const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-  int unit = 0;
-  while (bytes >= 1024 && unit < 5) {
-    bytes /= 1024;
-    ++unit;
-  }
-  char buf[32];
-  if (unit == 0) {
-    std::snprintf(buf, sizeof buf, "%.0f B", bytes);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.1f %s", bytes, kUnits[unit]);
-  }
-  return buf;
-}
-
 namespace {
 
 int64_t Int(const json& j, const char* name) {
@@ -63,8 +47,8 @@ std::string ProgressText(const json& p) {
   if (!p.is_object()) return "-";
   std::string text = std::to_string(Int(p, "objects_done"));
   if (p.value("planning_done", false)) text += "/" + std::to_string(Int(p, "objects_planned"));
-  text += " objects, " + HumanBytes(static_cast<double>(Int(p, "bytes_done")));
-  if (p.value("planning_done", false)) text += "/" + HumanBytes(static_cast<double>(Int(p, "bytes_planned")));
+  text += " objects, " + HumanBytes(Int(p, "bytes_done"));
+  if (p.value("planning_done", false)) text += "/" + HumanBytes(Int(p, "bytes_planned"));
   if (Int(p, "objects_failed") > 0) text += ", " + std::to_string(Int(p, "objects_failed")) + " failed";
   return text;
 }
@@ -77,7 +61,7 @@ std::string Field(const json& j, const char* name) {
 // A finished run: "2/2 objects, 1.2 MiB, 50 skipped, 1 failed".
 std::string RunTotalsText(const json& run) {
   std::string text = std::to_string(Int(run, "objects_done")) + "/" + std::to_string(Int(run, "objects_planned")) +
-                     " objects, " + HumanBytes(static_cast<double>(Int(run, "bytes_done")));
+                     " objects, " + HumanBytes(Int(run, "bytes_done"));
   if (Int(run, "objects_skipped") > 0) text += ", " + std::to_string(Int(run, "objects_skipped")) + " skipped";
   if (Int(run, "objects_failed") > 0) text += ", " + std::to_string(Int(run, "objects_failed")) + " failed";
   if (Int(run, "objects_deleted") > 0) text += ", " + std::to_string(Int(run, "objects_deleted")) + " deleted";
@@ -119,7 +103,7 @@ std::string FormatTask(const json& t, const json& last_run) {
     rows.push_back({"progress:", ProgressText(progress)});
     rows.push_back({"phase:", Field(progress, "phase")});
     const int64_t rate = Int(progress, "bytes_per_second");
-    if (rate > 0) rows.push_back({"rate:", HumanBytes(static_cast<double>(rate)) + "/s"});
+    if (rate > 0) rows.push_back({"rate:", HumanBytes(rate) + "/s"});
     if (progress.contains("eta_seconds") && !progress["eta_seconds"].is_null())
       rows.push_back({"eta:", Field(progress, "eta_seconds") + " s"});
   }

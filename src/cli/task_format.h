@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/human_bytes.h"  // HumanBytes, used by the formatters and their tests
+
 namespace dth::cli {
 
 // Columns padded to their widest cell; the last column is not padded.
@@ -16,8 +18,6 @@ std::string FormatTable(const std::vector<std::string>& header,
                         const std::vector<std::vector<std::string>>& rows);
 // A JSON value as a cell: strings bare, null as "-", others dumped.
 std::string Cell(const nlohmann::json& value);
-// 1536 -> "1.5 KiB".
-std::string HumanBytes(double bytes);
 
 // PROGRESS: a running task's live progress, else its last run's totals.
 std::string FormatTaskList(const nlohmann::json& tasks);

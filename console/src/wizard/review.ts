@@ -67,10 +67,10 @@ export function reviewSections(form: Form, t: Translate): ReviewSection[] {
     );
   } else {
     const ecr = form.sourceType === 'Amazon_ECR';
-    const images = [item('wizard.imageSourceType', t(ecr ? 'wizard.imageEcr' : 'wizard.imagePublic'))];
-    if (ecr) images.push(item('wizard.account', form.srcAccountId), item('wizard.region', form.srcRegion));
-    else images.push(item('wizard.registry', form.srcRegistry));
-    images.push(
+    const source = [item('wizard.imageSourceType', t(ecr ? 'wizard.imageEcr' : 'wizard.imagePublic'))];
+    if (ecr) source.push(item('wizard.account', form.srcAccountId), item('wizard.region', form.srcRegion));
+    else source.push(item('wizard.registry', form.srcRegistry));
+    source.push(
       credentials(form.srcCredential),
       item('wizard.imageList', form.srcList === 'ALL' ? t('wizard.imageAll') : form.srcImageList.trim().split(/[\s,]+/).join(', ')),
     );
@@ -79,7 +79,7 @@ export function reviewSections(form: Form, t: Translate): ReviewSection[] {
     else destination.push(item('wizard.registry', form.destRegistry));
     destination.push(credentials(form.destCredential), item('wizard.destPrefix', form.imageDestPrefix));
     sections.push(
-      { title: t('wizard.step.source'), items: images },
+      { title: t('wizard.step.source'), items: source },
       { title: t('wizard.step.destination'), items: destination },
     );
   }

@@ -3,9 +3,7 @@
 #include "queue/sqlite/sqlite_queue.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <cstdio>
 #include <filesystem>
 

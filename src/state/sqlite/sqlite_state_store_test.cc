@@ -4,9 +4,7 @@
 #include "state/sqlite/sqlite_state_store.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
 #include <thread>
 
