@@ -3,15 +3,24 @@
 // written), sized at the start and filled with pwrite(2) from any thread; Commit attaches
 // the metadata record with the ETag the caller verified, fsyncs and renames, exactly as
 // Put does. Destroyed uncommitted, the temp file is unlinked.
+// When the store fsyncs, each whole kWritebackWindow of the file is handed to the disk
+// (sync_file_range, SYNC_FILE_RANGE_WRITE: start writeback, do not wait) as soon as a
+// write finishes it, so the fsync at Commit has little left to write: a 1 GiB download's
+// fsync took 0.40 s without it (all of the file dirty in the page cache).
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 
+#include <algorithm>
+
 #include "store/local/key_path.h"
 #include "store/local/local_store.h"
 
 namespace dth {
+namespace {
+constexpr uint64_t kWritebackWindow = 8ull << 20;
+}  // namespace
 
 class LocalPositionalWrite : public PositionalWrite {
  public:
@@ -32,7 +41,9 @@ class LocalPositionalWrite : public PositionalWrite {
         return local::ErrnoStatus(errno, "write", temp_.path());
       }
       data.remove_prefix(static_cast<size_t>(n));
+      const uint64_t start = offset;
       offset += static_cast<uint64_t>(n);
+      if (store_.options_.fsync) StartWriteback(start, offset);
     }
     return Status::Ok();
   }
@@ -62,6 +73,16 @@ class LocalPositionalWrite : public PositionalWrite {
   }
 
  private:
+  // Starts writeback of the window that [start, end) finished, if it finished one. A hint:
+  // its failure is not an error (Commit's fsync reports what could not be written).
+  void StartWriteback(uint64_t start, uint64_t end) {
+    const uint64_t boundary = end / kWritebackWindow * kWritebackWindow;
+    if (boundary <= start || boundary == 0) return;
+    const uint64_t from = boundary - kWritebackWindow;
+    ::sync_file_range(temp_.fd(), static_cast<off_t>(from), static_cast<off_t>(kWritebackWindow),
+                      SYNC_FILE_RANGE_WRITE);
+  }
+
   LocalStore& store_;
   std::vector<std::string> segs_;
   local::TempFile temp_;
