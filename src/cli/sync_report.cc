@@ -10,6 +10,18 @@ namespace {
 
 std::string Size(uint64_t bytes) { return ProgressLine::FormatBytes(static_cast<double>(bytes)); }
 
+// "1 object", "2 objects".
+std::string Counted(uint64_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// Objects per second: whole numbers from 10 on, one decimal below ("0.3", not "0").
+std::string Rate(double per_second) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, per_second >= 10 || per_second == 0 ? "%.0f" : "%.1f", per_second);
+  return buf;
+}
+
 }  // namespace
 
 std::string PrintableKey(const std::string& key) {
@@ -55,8 +67,8 @@ void PrintPlan(std::FILE* out, const FinderTotals& plan, bool dry_run, uint64_t 
       plan.delete_objects > max_deletes
           ? " (more than --max-delete " + std::to_string(max_deletes) + ": none would go)"
           : "";
-  std::fprintf(out, "%s: copy %llu objects, %s%s; delete %llu%s; skip %llu%s\n",
-               dry_run ? "dry run" : "plan", static_cast<unsigned long long>(plan.copy_objects),
+  std::fprintf(out, "%s: copy %s, %s%s; delete %llu%s; skip %llu%s\n",
+               dry_run ? "dry run" : "plan", Counted(plan.copy_objects, "object", "objects").c_str(),
                Size(plan.copy_bytes).c_str(), ReasonCounts(plan, Action::kCopy).c_str(),
                static_cast<unsigned long long>(plan.delete_objects), refused.c_str(),
                static_cast<unsigned long long>(plan.skip_objects),
@@ -67,11 +79,11 @@ void PrintReport(std::FILE* out, const std::string& task_id, const SyncReport& r
   const double secs = std::chrono::duration<double>(report.elapsed).count();
   const double rate = secs > 0 ? static_cast<double>(report.copied_bytes) / secs : 0;
   std::fprintf(out,
-               "%s: copied %llu objects (%s) in %.2f s (%s/s, %.0f objects/s); deleted %llu; "
+               "%s: copied %s (%s) in %.2f s (%s/s, %s objects/s); deleted %llu; "
                "skipped %llu%s; failed %llu\n",
-               task_id.c_str(), static_cast<unsigned long long>(report.copied_objects),
+               task_id.c_str(), Counted(report.copied_objects, "object", "objects").c_str(),
                Size(report.copied_bytes).c_str(), secs, Size(static_cast<uint64_t>(rate)).c_str(),
-               secs > 0 ? static_cast<double>(report.copied_objects) / secs : 0.0,
+               Rate(secs > 0 ? static_cast<double>(report.copied_objects) / secs : 0.0).c_str(),
                static_cast<unsigned long long>(report.deleted_objects),
                static_cast<unsigned long long>(report.plan.skip_objects),
                ReasonCounts(report.plan, Action::kSkip).c_str(),
@@ -79,21 +91,22 @@ void PrintReport(std::FILE* out, const std::string& task_id, const SyncReport& r
   const RetryCounts& r = report.retried_requests;
   if (r.total() > 0 || report.retried_jobs > 0) {
     std::fprintf(out,
-                 "retried: %llu requests (%llu throttled, %llu server errors, %llu network); "
-                 "%llu jobs\n",
-                 static_cast<unsigned long long>(r.total()),
+                 "retried: %s (%llu throttled, %s, %llu network); %s\n",
+                 Counted(r.total(), "request", "requests").c_str(),
                  static_cast<unsigned long long>(r.throttled),
-                 static_cast<unsigned long long>(r.server_error),
+                 Counted(r.server_error, "server error", "server errors").c_str(),
                  static_cast<unsigned long long>(r.transient),
-                 static_cast<unsigned long long>(report.retried_jobs));
+                 Counted(report.retried_jobs, "job", "jobs").c_str());
   }
   if (report.parts_resumed > 0) {
-    std::fprintf(out, "resumed: %llu parts were already uploaded and not sent again\n",
-                 static_cast<unsigned long long>(report.parts_resumed));
+    std::fprintf(out, "resumed: %s already uploaded and not sent again\n",
+                 report.parts_resumed == 1
+                     ? "1 part was"
+                     : (std::to_string(report.parts_resumed) + " parts were").c_str());
   }
   for (const SyncFailure& f : report.failures) {
-    std::fprintf(out, "failed: %s: %s (%d attempts)\n", PrintableKey(f.key).c_str(), f.error.c_str(),
-                 f.attempts);
+    std::fprintf(out, "failed: %s: %s (%s)\n", PrintableKey(f.key).c_str(), f.error.c_str(),
+                 Counted(static_cast<uint64_t>(f.attempts), "attempt", "attempts").c_str());
   }
   if (report.failures_total > report.failures.size()) {
     std::fprintf(out, "failed: ... and %llu more (dth sync --dead-letters lists them)\n",

@@ -29,7 +29,27 @@ TEST(SyncReportTest, RetriesAreShownOnlyWhenThereWereSome) {
   report.retried_requests = RetryCounts{2, 1, 4};
   report.retried_jobs = 1;
   EXPECT_NE(Printed(report).find(
-                "retried: 7 requests (2 throttled, 1 server errors, 4 network); 1 jobs"),
+                "retried: 7 requests (2 throttled, 1 server error, 4 network); 1 job"),
+            std::string::npos)
+      << Printed(report);
+}
+
+TEST(SyncReportTest, OneObjectIsOneObjectAndASlowRateIsNotZero) {
+  SyncReport report;
+  report.copied_objects = 1;
+  report.copied_bytes = 1ull << 30;
+  report.elapsed = std::chrono::milliseconds(3140);
+  report.failures_total = 1;
+  report.failures.push_back(SyncFailure{"k", "AccessDenied: no", 1});
+  const std::string text = Printed(report);
+  EXPECT_NE(text.find("copied 1 object (1.0 GiB) in 3.14 s (326.1 MiB/s, 0.3 objects/s)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("failed: k: AccessDenied: no (1 attempt)"), std::string::npos) << text;
+
+  report.copied_objects = 40;
+  report.elapsed = std::chrono::seconds(2);
+  EXPECT_NE(Printed(report).find("copied 40 objects (1.0 GiB) in 2.00 s (512.0 MiB/s, 20 objects/s)"),
             std::string::npos)
       << Printed(report);
 }

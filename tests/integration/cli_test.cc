@@ -215,7 +215,7 @@ TEST_F(CliTest, LocalSyncIsIncrementalAndRecopiesSameSizeRewrites) {
   EXPECT_NE(second.out.find("copied 0 objects"), std::string::npos) << second.out;
   std::ofstream(home_ / "src" / "d" / "a.txt") << "AAAA";  // same size
   auto third = Dth(base);
-  EXPECT_NE(third.out.find("copied 1 objects"), std::string::npos) << third.out;
+  EXPECT_NE(third.out.find("copied 1 object "), std::string::npos) << third.out;
   std::ifstream in(home_ / "dst" / "d" / "a.txt");
   std::string got((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(got, "AAAA");

@@ -54,7 +54,7 @@ TEST_F(SyncSafetyTest, DirectoryMarkersBecomeLocalDirectoriesAndOrphanedTempFile
   EXPECT_NE(run.out.find("copied 4 objects"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("failed 1"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("directory marker with 18 bytes"), std::string::npos) << run.out;
-  EXPECT_NE(run.out.find("(1 attempts)"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("(1 attempt)"), std::string::npos) << run.out;
   EXPECT_TRUE(fs::is_directory(local / "photos" / "2024"));
   EXPECT_TRUE(fs::is_directory(local / "empty"));
   EXPECT_FALSE(fs::exists(local / "odd"));

@@ -249,10 +249,10 @@ TEST_F(SyncSafetyTest, FailuresNoRetryCanCureFailFastAndAreListedAsDeadLetters) 
                                          "--retry-delay", "30"};
   auto run = Dth(args);
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
-  EXPECT_NE(run.out.find("copied 1 objects"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("copied 1 object "), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("failed 2"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("AccessDenied"), std::string::npos) << run.out;
-  EXPECT_NE(run.out.find("(1 attempts)"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("(1 attempt)"), std::string::npos) << run.out;
   EXPECT_EQ((*proxy)->CountRequests("GET", "/denied"), 1) << "retried a 403";
 
   std::vector<std::string> list = args;
