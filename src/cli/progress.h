@@ -21,6 +21,8 @@ class ProgressLine {
 
   // "12.0 MiB", "1.5 GiB" — for people (core/human_bytes; a rate is rounded to whole bytes).
   static std::string FormatBytes(double bytes);
+  // Time left, rounded up: "1s" (for 0.2 s too), "59s", "2m05s", "3h07m".
+  static std::string FormatEta(double seconds);
 
  private:
   std::mutex mu_;

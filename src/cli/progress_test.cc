@@ -13,6 +13,16 @@ TEST(ProgressLineTest, FormatsBytesForPeople) {
   EXPECT_EQ(ProgressLine::FormatBytes(3.0 * (1 << 30)), "3.0 GiB");
 }
 
+TEST(ProgressLineTest, FormatsTimeLeftRoundedUp) {
+  EXPECT_EQ(ProgressLine::FormatEta(0.2), "1s");  // not "0s" while bytes are still to come
+  EXPECT_EQ(ProgressLine::FormatEta(1.0), "1s");
+  EXPECT_EQ(ProgressLine::FormatEta(59.5), "1m00s");
+  EXPECT_EQ(ProgressLine::FormatEta(125), "2m05s");
+  EXPECT_EQ(ProgressLine::FormatEta(3599.2), "1h00m");
+  EXPECT_EQ(ProgressLine::FormatEta(11220), "3h07m");
+  EXPECT_EQ(ProgressLine::FormatEta(11221), "3h08m");
+}
+
 TEST(ProgressLineTest, DrawsThrottledAndAlwaysTheFinalState) {
   char buf[4096] = {0};
   std::FILE* out = fmemopen(buf, sizeof buf - 1, "w");

@@ -220,7 +220,7 @@ void SyncProgressLine::Draw(double seconds) {
                      "  " + Size(static_cast<uint64_t>(rate)) + "/s";
   if (progress_.failed_objects > 0) line += "  failed " + std::to_string(progress_.failed_objects);
   if (progress_.finder_done && rate > 0 && total > moving) {
-    line += "  ETA " + std::to_string(static_cast<int64_t>(static_cast<double>(total - moving) / rate)) + "s";
+    line += "  ETA " + ProgressLine::FormatEta(static_cast<double>(total - moving) / rate);
   }
   std::fprintf(stderr, "\r\033[K%s", line.c_str());
   std::fflush(stderr);
