@@ -1,6 +1,9 @@
 #include "transfer/ranged_download.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -116,6 +119,27 @@ TEST_F(RangedDownloadLocalTest, APositionalWriteAppearsOnlyWhenCommitted) {
   ASSERT_TRUE((*dropped)->WriteAt(0, "xyz").ok());
   dropped->reset();  // never committed
   EXPECT_EQ(Entries(), (std::vector<std::string>{"a", "b"}));
+}
+
+TEST_F(RangedDownloadLocalTest, APositionalWriteReservesItsBlocksBeforeTheFirstByte) {
+  {  // Only where the filesystem can reserve (fallocate); elsewhere the file is sparse.
+    const std::string probe = root_ + "/probe";
+    int fd = ::open(probe.c_str(), O_CREAT | O_WRONLY, 0600);
+    ASSERT_GE(fd, 0);
+    const bool can = ::fallocate(fd, 0, 0, 4096) == 0;
+    ::close(fd);
+    ::unlink(probe.c_str());
+    if (!can) GTEST_SKIP() << "no fallocate(2) on " << root_;
+  }
+  const uint64_t size = 24 * kMiB + 5;
+  auto w = dst_->StartPositionalWrite("big", size, {});
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  std::vector<std::string> entries = Entries();
+  ASSERT_EQ(entries.size(), 1u);
+  struct stat st {};
+  ASSERT_EQ(::stat((root_ + "/" + entries[0]).c_str(), &st), 0);
+  EXPECT_EQ(static_cast<uint64_t>(st.st_size), size);
+  EXPECT_GE(static_cast<uint64_t>(st.st_blocks) * 512, size) << "the blocks are reserved, not sparse";
 }
 
 // A source whose ranged GETs answer with one byte flipped (a corrupted range).

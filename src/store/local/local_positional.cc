@@ -14,6 +14,7 @@
 
 #include <algorithm>
 
+#include "core/human_bytes.h"
 #include "store/local/key_path.h"
 #include "store/local/local_store.h"
 
@@ -98,6 +99,18 @@ Result<std::unique_ptr<PositionalWrite>> LocalStore::StartPositionalWrite(
   std::vector<std::string> segs;
   DTH_RETURN_IF_ERROR(local::SplitKey(key, &segs));
   DTH_ASSIGN_OR_RETURN(local::TempFile temp, CreateTempFor(key, segs));
+  // The file's blocks are reserved before the first byte is downloaded: a disk without
+  // room for the object fails it now, with one clear reason, instead of after it filled
+  // the disk (kPermanent: the objects written meanwhile keep their space, so retrying in
+  // this run would not help). A filesystem without fallocate(2) gets a sparse file.
+  if (size > 0 && ::fallocate(temp.fd(), 0, 0, static_cast<off_t>(size)) != 0) {
+    const int err = errno;
+    if (err == ENOSPC || err == EDQUOT || err == EFBIG)
+      return Status(Code::kPermanent, "no room for the " + HumanBytes(static_cast<int64_t>(size)) + " of " + local::EscapeKey(key) +
+                                   " in " + root_ + ": " + local::ErrnoText(err));
+    if (err != EOPNOTSUPP && err != ENOSYS && err != EINVAL)
+      return local::ErrnoStatus(err, "reserve space for", temp.path());
+  }
   if (::ftruncate(temp.fd(), static_cast<off_t>(size)) != 0)
     return local::ErrnoStatus(errno, "size", temp.path());
   local::MetaRecord base;
