@@ -209,6 +209,37 @@ test('an S3 task made in the wizard copies a prefix and reaches Done', async ({ 
   await shot(page, 'tasks-en');
 });
 
+test("the task list's columns are chosen in its preferences and remembered", async ({ page }) => {
+  await signIn(page);
+  const header = (name: string) => page.getByRole('columnheader', { name, exact: true });
+  // By default what fits at 1280 px: no engine type, schedule or creation time.
+  await expect(header('Throughput')).toBeVisible();
+  await expect(header('Destination')).toBeVisible();
+  await expect(header('Created')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Preferences' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Preferences' });
+  await expect(dialog).toBeVisible();
+  await axe(page, 'task list: preferences');
+  await shot(page, 'tasks-preferences-en');
+  await dialog.getByRole('checkbox', { name: 'Created' }).click();
+  await dialog.getByRole('checkbox', { name: 'Throughput' }).click();
+  await expect(dialog.getByRole('checkbox', { name: 'Task ID' })).toBeDisabled();  // always shown
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect(header('Created')).toBeVisible();
+  await expect(header('Throughput')).toHaveCount(0);
+  // Remembered by the browser.
+  await page.reload();
+  await expect(header('Created')).toBeVisible();
+  await expect(header('Throughput')).toHaveCount(0);
+  // And in Chinese, nothing of the dialog left in English.
+  await page.evaluate(() => localStorage.setItem('dth.lang', 'zh'));
+  await page.reload();
+  await page.getByRole('button', { name: '偏好设置' }).click();
+  await expect(page.getByRole('dialog', { name: '偏好设置' })).toBeVisible();
+  await noEnglishLeft(page, 'task list: preferences');
+  await axe(page, 'task list: preferences (zh)');
+});
+
 test("the server's refusal is shown on the field it names, and a scheduled task is created", async ({ page }) => {
   await signIn(page);
   // Six fields pass the wizard's check; only the server knows February has no 31st.

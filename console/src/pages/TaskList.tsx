@@ -1,9 +1,10 @@
 // The task list: server-side filters (status, type, text) and cursor paging, live
 // progress and status over the hub's event stream, and the task actions (with a
-// confirmation for each).
+// confirmation for each), and column preferences remembered in the browser.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
+import CollectionPreferences from '@cloudscape-design/components/collection-preferences';
 import ButtonDropdown from '@cloudscape-design/components/button-dropdown';
 import Header from '@cloudscape-design/components/header';
 import Link from '@cloudscape-design/components/link';
@@ -25,6 +26,9 @@ import { TaskStatusView } from '../components/TaskStatus';
 import { ProgressCell } from '../components/ProgressCell';
 import { ACTIVE, destinationText, sourceText } from '../components/tasks';
 import { throughput } from '../components/runView';
+import { loadPreferences, normalize, savePreferences, type TaskListPreferences } from '../components/taskColumns';
+
+const browserStorage = typeof localStorage !== 'undefined' ? localStorage : undefined;
 
 const PAGE = 20;
 const STATUSES = ['STARTING', 'IN_PROGRESS', 'DONE', 'ERROR', 'STOPPING', 'STOPPED'];
@@ -45,6 +49,19 @@ export function TaskList() {
   const [selected, setSelected] = useState<Task[]>([]);
   const [confirm, setConfirm] = useState<Action | null>(null);
   const [busy, setBusy] = useState(false);
+  const [prefs, setPrefs] = useState<TaskListPreferences>(() => loadPreferences(browserStorage));
+  const columnLabel = (id: string): string =>
+    ({
+      id: t('tasks.id'),
+      status: t('common.status'),
+      progress: t('tasks.progress'),
+      rate: t('tasks.throughput'),
+      source: t('tasks.source'),
+      destination: t('tasks.destination'),
+      type: t('tasks.engine'),
+      schedule: t('tasks.schedule'),
+      created: t('common.created'),
+    })[id] ?? id;
 
   const latest = useRef(0);  // only the newest request's answer is shown (filters change fast)
   const load = useCallback(async () => {
@@ -166,6 +183,43 @@ export function TaskList() {
         selectionType="single"
         selectedItems={selected}
         onSelectionChange={(e) => setSelected(e.detail.selectedItems)}
+        columnDisplay={prefs.contentDisplay}
+        wrapLines={prefs.wrapLines}
+        preferences={
+          <CollectionPreferences
+            title={t('prefs.title')}
+            confirmLabel={t('common.confirm')}
+            cancelLabel={t('common.cancel')}
+            preferences={prefs}
+            onConfirm={(e) => {
+              const chosen: TaskListPreferences = {
+                contentDisplay: (e.detail.contentDisplay ?? prefs.contentDisplay).map((c) => ({ ...c })),
+                wrapLines: e.detail.wrapLines ?? prefs.wrapLines,
+              };
+              savePreferences(browserStorage, chosen);
+              setPrefs(normalize(chosen));
+            }}
+            wrapLinesPreference={{ label: t('prefs.wrapLines'), description: t('prefs.wrapLinesHint') }}
+            contentDisplayPreference={{
+              title: t('prefs.columns'),
+              description: t('prefs.columnsHint'),
+              options: prefs.contentDisplay.map((c) => ({
+                id: c.id,
+                label: columnLabel(c.id),
+                alwaysVisible: c.id === 'id',
+              })),
+              dragHandleAriaLabel: t('prefs.dragHandle'),
+              liveAnnouncementDndStarted: (position, total) =>
+                t('prefs.dragStarted', { from: String(position), total: String(total) }),
+              liveAnnouncementDndItemReordered: (initial, current, total) =>
+                t('prefs.dragMoved', { from: String(initial), to: String(current), total: String(total) }),
+              liveAnnouncementDndItemCommitted: (initial, final, total) =>
+                t('prefs.dragDropped', { from: String(initial), to: String(final), total: String(total) }),
+              liveAnnouncementDndDiscarded: t('prefs.dragCanceled'),
+              dragHandleAriaDescription: t('prefs.dragInstructions'),
+            }}
+          />
+        }
         ariaLabels={{
           selectionGroupLabel: t('tasks.selectAll'),
           itemSelectionLabel: (_s, item) => t('tasks.select', { id: item.id }),
@@ -279,9 +333,12 @@ export function TaskList() {
             id: 'id',
             header: t('tasks.id'),
             cell: (x) => (
-              <Link href={`/tasks/${encodeURIComponent(x.id)}`} onFollow={follow}>
-                {x.id}
-              </Link>
+              // An ID is never broken at its hyphen, even with lines wrapped.
+              <span style={{ whiteSpace: 'nowrap' }}>
+                <Link href={`/tasks/${encodeURIComponent(x.id)}`} onFollow={follow}>
+                  {x.id}
+                </Link>
+              </span>
             ),
             isRowHeader: true,
           },
