@@ -88,6 +88,8 @@ TEST(EcrTokenTest, WrongTypedFieldsAreCorruptionNotExceptions) {
                                  std::string(R"({"authorizationData":[{"authorizationToken":7}]})"),
                                  R"({"authorizationData":[{"authorizationToken":)" + token + R"(,"expiresAt":"soon"}]})",
                                  R"({"authorizationData":[{"authorizationToken":)" + token + R"(,"expiresAt":-5}]})",
+                                 R"({"authorizationData":[{"authorizationToken":)" + token + R"(,"expiresAt":9700043200.0}]})",
+                                 R"({"authorizationData":[{"authorizationToken":)" + token + R"(,"expiresAt":1e300}]})",
                                  std::string("[]"), std::string("null")}) {
     Result<BasicCredentials> c = Status(Code::kCancelled, "unset");
     ASSERT_NO_THROW(c = ParseAuthorizationToken(bad)) << bad;
