@@ -238,6 +238,7 @@ test("the task list's columns are chosen in its preferences and remembered", asy
   await expect(page.getByRole('dialog', { name: '偏好设置' })).toBeVisible();
   await noEnglishLeft(page, 'task list: preferences');
   await axe(page, 'task list: preferences (zh)');
+  await shot(page, 'tasks-preferences-zh');
 });
 
 test("the server's refusal is shown on the field it names, and a scheduled task is created", async ({ page }) => {

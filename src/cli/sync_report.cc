@@ -100,9 +100,7 @@ void PrintReport(std::FILE* out, const std::string& task_id, const SyncReport& r
   }
   if (report.parts_resumed > 0) {
     std::fprintf(out, "resumed: %s already uploaded and not sent again\n",
-                 report.parts_resumed == 1
-                     ? "1 part was"
-                     : (std::to_string(report.parts_resumed) + " parts were").c_str());
+                 Counted(report.parts_resumed, "part was", "parts were").c_str());
   }
   for (const SyncFailure& f : report.failures) {
     std::fprintf(out, "failed: %s: %s (%s)\n", PrintableKey(f.key).c_str(), f.error.c_str(),

@@ -12,12 +12,14 @@ namespace dth {
 namespace {
 
 constexpr uint64_t kMiB = 1ull << 20;
-// Bytes gathered before one positional write: small enough that they are still in the
-// core's L1/L2 cache when the kernel copies them into the page cache. A 1 GiB download
-// on RGW (4 ranges at once, 2-core AMD EPYC, kernel 6.18), alternating runs: with 1 MiB
-// writes 2.7-3.4 s of system time, 256 KiB 3.0-4.0 s (perf: copy_folio_from_iter_atomic
-// ~31 % of the process, rwsem spinning 9 %), 128 KiB 1.8-2.0 s, 64 KiB 1.3-1.5 s,
-// 32 KiB 0.82-1.13 s, 16 KiB 1.2-1.5 s (more system calls). rclone writes 32 KiB too.
+// Bytes gathered before one positional write. The ranges' threads write into one file,
+// and each write holds the file's inode lock while the kernel copies it into the page
+// cache: the larger the write, the longer the others wait (and spin) for it. A 1 GiB
+// download on RGW (4 ranges at once, 2-core AMD EPYC, kernel 6.18), alternating runs:
+// system time with 1 MiB writes 2.7-3.4 s, 256 KiB 3.0-4.0 s (perf:
+// copy_folio_from_iter_atomic ~31 % of the process, rwsem_spin_on_owner 9 %), 128 KiB
+// 1.8-2.0 s, 64 KiB 1.3-1.5 s, 32 KiB 0.82-1.13 s, 16 KiB 1.2-1.5 s (more system calls).
+// rclone writes 32 KiB too.
 constexpr size_t kWriteBuffer = 32u << 10;
 constexpr size_t kMaxPartSizeGuesses = 8;
 // Part sizes (MiB) that common tools upload with, tried before the others: aws-cli and

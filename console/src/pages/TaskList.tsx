@@ -26,7 +26,7 @@ import { TaskStatusView } from '../components/TaskStatus';
 import { ProgressCell } from '../components/ProgressCell';
 import { ACTIVE, destinationText, sourceText } from '../components/tasks';
 import { throughput } from '../components/runView';
-import { loadPreferences, normalize, savePreferences, type TaskListPreferences } from '../components/taskColumns';
+import { loadPreferences, normalize, savePreferences, type TaskColumn, type TaskListPreferences } from '../components/taskColumns';
 
 const browserStorage = typeof localStorage !== 'undefined' ? localStorage : undefined;
 
@@ -50,18 +50,18 @@ export function TaskList() {
   const [confirm, setConfirm] = useState<Action | null>(null);
   const [busy, setBusy] = useState(false);
   const [prefs, setPrefs] = useState<TaskListPreferences>(() => loadPreferences(browserStorage));
-  const columnLabel = (id: string): string =>
-    ({
-      id: t('tasks.id'),
-      status: t('common.status'),
-      progress: t('tasks.progress'),
-      rate: t('tasks.throughput'),
-      source: t('tasks.source'),
-      destination: t('tasks.destination'),
-      type: t('tasks.engine'),
-      schedule: t('tasks.schedule'),
-      created: t('common.created'),
-    })[id] ?? id;
+  // Each column's name: its header, and its line in the preferences.
+  const columnLabel: Record<TaskColumn, string> = {
+    id: t('tasks.id'),
+    status: t('common.status'),
+    progress: t('tasks.progress'),
+    rate: t('tasks.throughput'),
+    source: t('tasks.source'),
+    destination: t('tasks.destination'),
+    type: t('tasks.engine'),
+    schedule: t('tasks.schedule'),
+    created: t('common.created'),
+  };
 
   const latest = useRef(0);  // only the newest request's answer is shown (filters change fast)
   const load = useCallback(async () => {
@@ -192,12 +192,12 @@ export function TaskList() {
             cancelLabel={t('common.cancel')}
             preferences={prefs}
             onConfirm={(e) => {
-              const chosen: TaskListPreferences = {
-                contentDisplay: (e.detail.contentDisplay ?? prefs.contentDisplay).map((c) => ({ ...c })),
+              const chosen = normalize({
+                contentDisplay: e.detail.contentDisplay ?? prefs.contentDisplay,
                 wrapLines: e.detail.wrapLines ?? prefs.wrapLines,
-              };
+              });
               savePreferences(browserStorage, chosen);
-              setPrefs(normalize(chosen));
+              setPrefs(chosen);
             }}
             wrapLinesPreference={{ label: t('prefs.wrapLines'), description: t('prefs.wrapLinesHint') }}
             contentDisplayPreference={{
@@ -205,7 +205,7 @@ export function TaskList() {
               description: t('prefs.columnsHint'),
               options: prefs.contentDisplay.map((c) => ({
                 id: c.id,
-                label: columnLabel(c.id),
+                label: columnLabel[c.id as TaskColumn] ?? c.id,
                 alwaysVisible: c.id === 'id',
               })),
               dragHandleAriaLabel: t('prefs.dragHandle'),
@@ -331,7 +331,7 @@ export function TaskList() {
         columnDefinitions={[
           {
             id: 'id',
-            header: t('tasks.id'),
+            header: columnLabel.id,
             cell: (x) => (
               // An ID is never broken at its hyphen, even with lines wrapped.
               <span style={{ whiteSpace: 'nowrap' }}>
@@ -344,13 +344,13 @@ export function TaskList() {
           },
           {
             id: 'status',
-            header: t('common.status'),
+            header: columnLabel.status,
             minWidth: 150,  // "Done, 12 failed" on one line
             cell: (x) => <TaskStatusView status={x.status} error={x.error} lastRun={x.last_run} taskId={x.id} />,
           },
           {
             id: 'progress',
-            header: t('tasks.progress'),
+            header: columnLabel.progress,
             minWidth: 180,
             cell: (x) => (
               <ProgressCell
@@ -362,7 +362,7 @@ export function TaskList() {
           },
           {
             id: 'rate',
-            header: t('tasks.throughput'),
+            header: columnLabel.rate,
             cell: (x) => {
               const active = ACTIVE.includes(x.status);
               const rate = throughput(x.progress, x.last_run, active);
@@ -372,11 +372,11 @@ export function TaskList() {
                 : t('tasks.averageRate', { value: bytes(rate) });
             },
           },
-          { id: 'source', header: t('tasks.source'), cell: (x) => sourceText(x) },
-          { id: 'destination', header: t('tasks.destination'), cell: (x) => destinationText(x) },
-          { id: 'type', header: t('tasks.engine'), cell: (x) => t(`type.${x.type}` as MessageKey) },
-          { id: 'schedule', header: t('tasks.schedule'), cell: (x) => x.schedule },
-          { id: 'created', header: t('common.created'), cell: (x) => time(x.created_at, lang) },
+          { id: 'source', header: columnLabel.source, cell: (x) => sourceText(x) },
+          { id: 'destination', header: columnLabel.destination, cell: (x) => destinationText(x) },
+          { id: 'type', header: columnLabel.type, cell: (x) => t(`type.${x.type}` as MessageKey) },
+          { id: 'schedule', header: columnLabel.schedule, cell: (x) => x.schedule },
+          { id: 'created', header: columnLabel.created, cell: (x) => time(x.created_at, lang) },
         ]}
       />
       <Modal

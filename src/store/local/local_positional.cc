@@ -12,8 +12,6 @@
 
 #include <cerrno>
 
-#include <algorithm>
-
 #include "core/human_bytes.h"
 #include "store/local/key_path.h"
 #include "store/local/local_store.h"
@@ -106,8 +104,9 @@ Result<std::unique_ptr<PositionalWrite>> LocalStore::StartPositionalWrite(
   if (size > 0 && ::fallocate(temp.fd(), 0, 0, static_cast<off_t>(size)) != 0) {
     const int err = errno;
     if (err == ENOSPC || err == EDQUOT || err == EFBIG)
-      return Status(Code::kPermanent, "no room for the " + HumanBytes(static_cast<int64_t>(size)) + " of " + local::EscapeKey(key) +
-                                   " in " + root_ + ": " + local::ErrnoText(err));
+      return Status(Code::kPermanent, "no room for the " + HumanBytes(static_cast<int64_t>(size)) +
+                                          " of " + local::EscapeKey(key) + " in " + root_ + ": " +
+                                          local::ErrnoText(err));
     if (err != EOPNOTSUPP && err != ENOSYS && err != EINVAL)
       return local::ErrnoStatus(err, "reserve space for", temp.path());
   }
