@@ -363,6 +363,7 @@ export function TaskList() {
           {
             id: 'rate',
             header: columnLabel.rate,
+            minWidth: 120,  // with lines wrapped, not a character per line ("平均 4.0 KiB/秒")
             cell: (x) => {
               const active = ACTIVE.includes(x.status);
               const rate = throughput(x.progress, x.last_run, active);
