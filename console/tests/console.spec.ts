@@ -511,6 +511,57 @@ test('the progress bar moves during a run and ends with the run\'s totals', asyn
   await proxy.close();
 });
 
+// A run that ends while the page's own GET is on its way: the answer (still running) comes
+// after the stream said the run ended. Each page must show the end, not the older answer.
+test('a run that ends while the page loads is shown ended (no status event is lost)', async ({ page, request }) => {
+  const proxy = await slowPutProxy(process.env.RGW_ENDPOINT!, 700);
+  const bearer = { Authorization: `Bearer ${await apiToken(request)}` };
+  const startRun = async (prefix: string) => {
+    const created = await request.post('/api/v1/tasks', {
+      headers: bearer,
+      data: {
+        type: 's3', description: 'ends while the page loads', schedule: 'once',
+        parameters: {
+          srcType: 's3', srcEndpoint: process.env.RGW_ENDPOINT, srcBucket: SRC(), srcPrefix: 'data/', srcCredentials: 'rgw',
+          destType: 's3', destEndpoint: proxy.url, destBucket: DST(), destPrefix: `${prefix}/`, destCredentials: 'rgw',
+          skipCompare: 'true', workerNumber: '8',
+        },
+      },
+    });
+    expect(created.status()).toBe(201);
+    return (await created.json()).id as string;
+  };
+  const statusOf = async (id: string) => (await (await request.get(`/api/v1/tasks/${id}`, { headers: bearer })).json()).status as string;
+  // Holds the first answer that `matches` until the run of `id` is over and the stream has
+  // had time to tell the page, then gives the page that older answer.
+  const holdFirstAnswer = async (matches: (url: URL) => boolean, id: string) => {
+    let held = false;
+    await page.route((url) => matches(url), async (route) => {
+      if (held || route.request().method() !== 'GET') return route.continue();
+      held = true;
+      const response = await route.fetch();
+      const body = await response.text();
+      expect(body).toContain('IN_PROGRESS');
+      await expect.poll(() => statusOf(id), { intervals: [200], timeout: 60_000 }).toBe('DONE');
+      await page.waitForTimeout(1000);
+      await route.fulfill({ response, body });
+    });
+  };
+  await signIn(page);
+
+  const detail = await startRun('ends-on-detail');
+  await holdFirstAnswer((url) => url.pathname === `/api/v1/tasks/${detail}`, detail);
+  await page.goto(`/tasks/${detail}`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/\sDone$/, { timeout: 15_000 });
+
+  const listed = await startRun('ends-on-list');
+  await holdFirstAnswer((url) => url.pathname === '/api/v1/tasks', listed);
+  await page.goto('/tasks');
+  await expect(page.getByRole('row', { name: new RegExp(listed) })).toContainText('Done', { timeout: 15_000 });
+  await page.unrouteAll({ behavior: 'wait' });
+  await proxy.close();
+});
+
 test('the language switches to Chinese and is remembered', async ({ page }) => {
   await signIn(page);
   await page.getByRole('button', { name: 'Language' }).click();

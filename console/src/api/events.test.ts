@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyStatus, asLogEvent, asProgressEvent, asStatusEvent } from './events';
+import { applyStatus, asLogEvent, asProgressEvent, asStatusEvent, PendingStatus } from './events';
 import type { Task } from './types';
 
 // Payloads as the hub sends them (openapi.json: StatusEvent, ProgressEvent, LogEntry).
@@ -40,5 +40,28 @@ describe('server-sent events', () => {
     expect(applyStatus(task, { ...done, status: 'DELETED' })).toBe(task);
     const failed = { ...done, status: 'ERROR' as const, error: 'access denied' };
     expect(applyStatus(task, failed).error).toBe('access denied');
+  });
+
+  it("keeps the status events heard while the page's GET is answered, and applies the newer ones to the answer", () => {
+    const done = asStatusEvent(status)!;
+    const pending = new PendingStatus();
+    pending.note(done);  // not watching: the answer of a GET sent later is newer
+    expect(pending.applyTo([task])[0].status).toBe('IN_PROGRESS');
+
+    // The run ended after the hub answered the GET, before the answer arrived.
+    pending.watching = true;
+    pending.note({ ...done, status: 'STOPPING', revision: 4 });
+    pending.note({ ...done, revision: 5 });
+    pending.note({ ...done, status: 'STOPPING', revision: 4 });  // an older one, late
+    pending.note({ ...done, task_id: 't-9', revision: 9 });
+    const [shown] = pending.applyTo([task]);
+    expect(shown).toEqual({ ...task, status: 'DONE', current_run_id: null, revision: 5 });
+    expect(pending.watching).toBe(false);
+    expect(pending.applyTo([task])[0]).toBe(task);  // forgotten once applied
+
+    // An event older than the answer changes nothing.
+    pending.watching = true;
+    pending.note({ ...done, revision: 2 });
+    expect(pending.applyTo([task])[0]).toBe(task);
   });
 });

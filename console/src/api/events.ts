@@ -62,3 +62,35 @@ export function openTaskEvents(path: string, handlers: TaskEventHandlers, onStat
   if (log) raw.log = (d) => { const e = asLogEvent(d); if (e) log(e); };
   return openEvents(path, raw, onState);
 }
+
+// Status events that arrive while a page's own GET is on its way. The stream says what is
+// going on from the moment it opens, so its first event may be newer than the answer
+// (a run that ended between the two): applied to the answer, no event is lost, and the
+// revisions still decide (an event older than the answer changes nothing). Only the
+// newest event of each task is kept, and only while `watching` is on: a list page hears
+// every task of the hub.
+export class PendingStatus {
+  private readonly byTask = new Map<string, StatusEvent>();
+  watching = false;
+
+  note(e: StatusEvent): void {
+    if (!this.watching) return;
+    const kept = this.byTask.get(e.task_id);
+    if (!kept || e.revision >= kept.revision) this.byTask.set(e.task_id, e);
+  }
+
+  // The answer with the newer status events applied; forgets them and stops watching.
+  applyTo<T extends Pick<Task, 'id' | 'status' | 'error' | 'current_run_id' | 'revision'>>(answer: T[]): T[] {
+    const out = answer.map((x) => {
+      const e = this.byTask.get(x.id);
+      return e ? applyStatus(x, e) : x;
+    });
+    this.forget();
+    return out;
+  }
+
+  forget(): void {
+    this.byTask.clear();
+    this.watching = false;
+  }
+}

@@ -1,6 +1,6 @@
 // One task: its live progress (server-sent events, no polling), runs, objects (with the
 // error of each failed one and retry), images, logs (live tail), monitoring and options.
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
@@ -15,7 +15,7 @@ import Spinner from '@cloudscape-design/components/spinner';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Tabs from '@cloudscape-design/components/tabs';
 import { api, ApiError } from '../api/client';
-import { applyStatus, openTaskEvents } from '../api/events';
+import { applyStatus, openTaskEvents, PendingStatus } from '../api/events';
 import type { LogLine, Run, Task } from '../api/types';
 import { useLang } from '../i18n';
 import type { MessageKey } from '../i18n/en';
@@ -61,9 +61,13 @@ export default function TaskDetail({ id }: { id: string }) {
   // An answer of ours may arrive after the events it caused: keep the newer revision.
   const setNewer = useCallback((answer: Task) => setTask((x) => (!x || answer.revision >= x.revision ? answer : { ...answer, status: x.status, error: x.error, revision: x.revision })), []);
 
+  // The stream's first status event can be newer than the GET's answer and arrive first.
+  const pending = useRef(new PendingStatus());
   const load = useCallback(async () => {
+    pending.current.watching = true;
     try {
-      setTask(await api<Task>('GET', base));
+      const [answer] = pending.current.applyTo([await api<Task>('GET', base)]);
+      setTask(answer);
     } catch (e) {
       setError(e instanceof ApiError ? e.detail : String(e));
     }
@@ -89,6 +93,7 @@ export default function TaskDetail({ id }: { id: string }) {
         `${base}/events`,
         {
           status: (s) => {
+            pending.current.note(s);
             setTask((x) => (x ? applyStatus(x, s) : x));
             setChanges((n) => n + 1);
           },

@@ -15,7 +15,7 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
 import TextFilter from '@cloudscape-design/components/text-filter';
 import { api, ApiError } from '../api/client';
-import { applyStatus, openTaskEvents } from '../api/events';
+import { applyStatus, openTaskEvents, PendingStatus } from '../api/events';
 import type { Task } from '../api/types';
 import { useLang } from '../i18n';
 import type { MessageKey } from '../i18n/en';
@@ -63,9 +63,22 @@ export function TaskList() {
     created: t('common.created'),
   };
 
+  // One row read again (its last run's totals), if it is still shown and not older.
+  const refreshRow = useCallback(async (id: string) => {
+    try {
+      const fresh = await api<Task>('GET', `/api/v1/tasks/${encodeURIComponent(id)}`);
+      setTasks((list) => list.map((x) => (x.id === id && fresh.revision >= x.revision ? fresh : x)));
+    } catch {
+      // gone or unreachable: the next load says so
+    }
+  }, []);
+
   const latest = useRef(0);  // only the newest request's answer is shown (filters change fast)
+  // Status events heard while the list is on its way: the answer may be older than they are.
+  const pending = useRef(new PendingStatus());
   const load = useCallback(async () => {
     const request = ++latest.current;
+    pending.current.watching = true;
     setLoading(true);
     const params = new URLSearchParams({ limit: String(PAGE) });
     if (status) params.set('status', status);
@@ -75,15 +88,25 @@ export function TaskList() {
     try {
       const answer = await api<{ tasks: Task[]; next_cursor: string | null }>('GET', `/api/v1/tasks?${params}`);
       if (request !== latest.current) return;
-      setTasks(answer.tasks);
+      const rows = pending.current.applyTo(answer.tasks);
+      setTasks(rows);
+      // A run that ended while the list was on its way: its row shows that run's totals.
+      rows.forEach((x, i) => {
+        if (x.status !== answer.tasks[i].status && !ACTIVE.includes(x.status)) void refreshRow(x.id);
+      });
       setNext(answer.next_cursor);
       setSelected((sel) => answer.tasks.filter((x) => sel.some((s) => s.id === x.id)));
     } catch (e) {
       flash({ type: 'error', text: e instanceof ApiError ? e.detail : String(e) });
     } finally {
+      if (request === latest.current) pending.current.forget();
       setLoading(false);
     }
-  }, [status, type, query, cursors, page, flash]);
+  }, [status, type, query, cursors, page, flash, refreshRow]);
+  const loadNow = useRef(load);
+  useEffect(() => {
+    loadNow.current = load;
+  }, [load]);
 
   useEffect(() => {
     void load();
@@ -102,15 +125,6 @@ export function TaskList() {
   useEffect(() => {
     shown.current = tasks;
   }, [tasks]);
-  // One row read again (its last run's totals), if it is still shown and not older.
-  const refreshRow = useCallback(async (id: string) => {
-    try {
-      const fresh = await api<Task>('GET', `/api/v1/tasks/${encodeURIComponent(id)}`);
-      setTasks((list) => list.map((x) => (x.id === id && fresh.revision >= x.revision ? fresh : x)));
-    } catch {
-      // gone or unreachable: the next load says so
-    }
-  }, []);
 
   // Live: progress and status changes of every task, applied to the rows shown.
   useEffect(
@@ -121,12 +135,18 @@ export function TaskList() {
           setTasks((list) => list.map((x) => (x.id === task_id ? { ...x, progress } : x)));
         },
         status: (s) => {
+          pending.current.note(s);
           setTasks((list) => list.map((x) => applyStatus(x, s)));
           // A run ended: the row shows that run's totals (last_run) instead of live progress.
           // Only rows on this page: a hub of thousands of tasks sends events for all of them.
           if (s.status !== 'DELETED' && !ACTIVE.includes(s.status) && shown.current.some((x) => x.id === s.task_id))
             void refreshRow(s.task_id);
         },
+      },
+      // This stream tells what changes from now on, and sends no statuses when it opens: the
+      // rows are read again each time it (re)opens, so no change made before is missed.
+      (open) => {
+        if (open) void loadNow.current();
       }),
     [refreshRow],
   );

@@ -72,18 +72,21 @@ Result<std::optional<ObjectStatus>> ObjectStatusParam(const server::Request& req
 
 server::Response Events(ApiServices& s, const std::string& task_id) {
   return server::Response::EventStream([&s, task_id](std::shared_ptr<server::EventSink> sink) {
-    // What is going on now first, then every change as it happens.
+    // Every change from now on, and what is going on now. Subscribed first: a change made
+    // between reading the state and subscribing would be lost the other way round. A change
+    // may then come twice or before the state it follows; revisions order status events
+    // (an older one changes nothing), and progress events are each a whole figure.
     // The same payloads as every later event of their type (control/tasks/task_events.h).
+    const int64_t id = s.events.Subscribe(task_id, [sink](const HubEvent& e) {
+      sink->Send(e.type, e.data);
+    });
+    sink->OnClose([&s, id] { s.events.Unsubscribe(id); });
     if (!task_id.empty()) {
       if (auto task = s.tasks.Get(task_id); task.ok()) sink->Send("status", EventText(StatusEventJson(*task)));
       if (auto p = s.runner.Progress(task_id)) sink->Send("progress", EventText(ProgressEventJson(*p)));
     } else {
       for (const LiveProgress& p : s.runner.AllProgress()) sink->Send("progress", EventText(ProgressEventJson(p)));
     }
-    const int64_t id = s.events.Subscribe(task_id, [sink](const HubEvent& e) {
-      sink->Send(e.type, e.data);
-    });
-    sink->OnClose([&s, id] { s.events.Unsubscribe(id); });
   });
 }
 
