@@ -34,6 +34,10 @@ ImageResult RunOne(registry::RegistryClient& source, registry::RegistryClient& d
       },
       RealSleeper(),
       [&](const Status& st, int attempt, std::chrono::milliseconds delay) {
+        if (options.on_retry) {
+          options.on_retry(job.source, attempt, policy.max_attempts, delay, st);
+          return;
+        }
         spdlog::info("image {}: attempt {} of {} failed, retrying in {} ms: {}", job.source, attempt,
                      policy.max_attempts, delay.count(), st.message());
       });

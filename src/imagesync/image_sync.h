@@ -30,6 +30,12 @@ struct ImageSyncOptions {
   // When it turns true no further image is started (those in flight finish); the
   // images not started are counted in ImageSyncSummary::not_started. Not owned.
   const std::atomic<bool>* cancel = nullptr;
+  // Told of each failed attempt that will be tried again (the image, the attempt that
+  // failed, how many attempts there can be, the wait before the next, the failure). Runs on
+  // the image's worker; must not block. Unset: a line in the process log (spdlog, info).
+  std::function<void(const std::string& image, int attempt, int max_attempts, std::chrono::milliseconds delay,
+                     const Status& error)>
+      on_retry;
 };
 
 struct ImageResult {

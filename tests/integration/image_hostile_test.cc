@@ -253,5 +253,38 @@ TEST_F(ImageHostileTest, ErrorsNoRetryCanCureAreTriedOnce) {
   EXPECT_EQ(dst_front->CountRequests("HEAD", "/manifests/v1"), 1) << "the wrong password: one HEAD";
 }
 
+// A registry that answers 500 more often than a request is retried: the image is tried
+// again after the backoff, and the retry is told (the hub writes it into the task's log)
+// with the failure that caused it.
+TEST_F(ImageHostileTest, AServerErrorIsRetriedAndTheRetryIsTold) {
+  auto src = testing::MakeRegistryClient(Registry::kBasic);
+  std::string repo = testing::UniqueRepo("again");
+  ASSERT_TRUE(testing::PushImage(*src, repo, "v1", {testing::RandomBytes(100)}).ok());
+  auto dst_front = Proxy(token_.url);
+  ASSERT_TRUE(dst_front);
+  RegistryClient dst = ClientVia(Registry::kToken, *dst_front);
+  dst_front->AddRule(Respond("HEAD", "/manifests/v1", 500, {}, /*times=*/3));
+
+  imagesync::PlanOptions plan;
+  plan.images = {repo + ":v1"};
+  plan.destination_prefix = testing::UniqueRepo("mirror");
+  plan.source_host = src->endpoint().host;
+  auto jobs = *imagesync::PlanImages(plan, nullptr, [&](const std::string& r) { return src->Tags(r); });
+  imagesync::ImageSyncOptions options;
+  options.image_retries = 2;
+  options.backoff.base_delay = std::chrono::milliseconds(10);
+  std::vector<std::string> told;
+  options.on_retry = [&](const std::string& image, int attempt, int max_attempts, std::chrono::milliseconds,
+                         const Status& error) {
+    told.push_back(image + " " + std::to_string(attempt) + "/" + std::to_string(max_attempts) + " " +
+                   std::string(CodeName(error.code())));
+  };
+  auto summary = imagesync::RunImageSync(*src, dst, jobs, options);
+  ASSERT_EQ(summary.copied, 1) << summary.results.at(0).error.message();
+  EXPECT_EQ(summary.results.at(0).attempts, 2);
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0], repo + ":v1 1/3 " + std::string(CodeName(Code::kServerError)));
+}
+
 }  // namespace
 }  // namespace dth

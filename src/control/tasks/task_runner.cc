@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "control/tasks/task_definition.h"
 #include "control/tasks/task_events.h"
@@ -553,6 +554,13 @@ RunOutcome TaskRunner::ExecuteImage(Run& run) {
   options.concurrency = spec->concurrency;
   options.records = records->get();
   options.cancel = &run.cancel_images;
+  // A retried image is in the task's log (a run that takes longer says why).
+  options.on_retry = [&run, this](const std::string& image, int attempt, int max_attempts,
+                                  std::chrono::milliseconds delay, const Status& error) {
+    Log(run, LogLevel::kInfo,
+        fmt::format("image {}: attempt {} of {} failed, retrying in {:.1f} s: {}", image, attempt,
+                    max_attempts, static_cast<double>(delay.count()) / 1000.0, error.ToString()));
+  };
   for (const std::string& p : spec->platforms) {
     auto platform = registry::ParsePlatform(p);
     if (!platform.ok()) return fail(platform.status());
