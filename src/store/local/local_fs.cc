@@ -30,6 +30,11 @@ Status ErrnoStatus(int err, const std::string& op, const std::string& path) {
     case EPERM:
     case ELOOP: return PermissionDenied(std::move(msg));
     case ENAMETOOLONG: return InvalidArgument(std::move(msg));
+    // No room (a full disk, a quota, a file-size limit): retrying in the same run does not
+    // make any, and each retry would write the object again before failing.
+    case ENOSPC:
+    case EDQUOT:
+    case EFBIG: return Status(Code::kPermanent, std::move(msg));
     default: return IoError(std::move(msg));
   }
 }

@@ -45,7 +45,8 @@ class UniqueFd {
 };
 
 // ENOENT/ENOTDIR → kNotFound, EACCES/EPERM/ELOOP → kPermissionDenied,
-// ENAMETOOLONG → kInvalidArgument, anything else → kIo. "<op> <path>: <strerror>".
+// ENAMETOOLONG → kInvalidArgument, ENOSPC/EDQUOT/EFBIG (no room) → kPermanent,
+// anything else → kIo. "<op> <path>: <strerror>".
 Status ErrnoStatus(int err, const std::string& op, const std::string& path);
 std::string ErrnoText(int err);  // thread-safe strerror
 

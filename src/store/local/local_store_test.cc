@@ -4,14 +4,18 @@
 #include "store/local/local_store.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
+#include <cstdio>
 #include <filesystem>
 
 #include "core/hash.h"
 #include "store/conformance/store_conformance.h"
 #include "store/local/key_path.h"
+#include "store/local/local_fs.h"
 #include "store/local/local_test_util.h"
 
 namespace dth {
@@ -147,6 +151,29 @@ TEST(LocalStoreAtomicity, FailedWriteLeavesNoFileAndNoTempFile) {
   EXPECT_EQ(short_put.status().code(), Code::kCorruption);
   EXPECT_EQ(store->Head("short").status().code(), Code::kNotFound);
   EXPECT_FALSE(AnyTempFile(root));
+}
+
+// No room to write (here a file-size limit, EFBIG; a full disk is ENOSPC): the object
+// fails at once with the reason, not retried as an I/O error, and leaves no temp file.
+// In a child process: the limit is the process's.
+TEST(LocalStoreAtomicity, AWriteWithNoRoomFailsOnceWithItsReason) {
+  EXPECT_EQ(local::ErrnoStatus(ENOSPC, "write", "/d/f").code(), Code::kPermanent);
+  EXPECT_EQ(local::ErrnoStatus(EDQUOT, "write", "/d/f").code(), Code::kPermanent);
+  EXPECT_EQ(local::ErrnoStatus(EIO, "write", "/d/f").code(), Code::kIo);
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  auto child = [] {
+    std::signal(SIGXFSZ, SIG_IGN);
+    std::string root;
+    auto store = OpenTemp(&root);
+    const rlimit limit{1 << 20, 1 << 20};
+    if (!store || ::setrlimit(RLIMIT_FSIZE, &limit) != 0) std::_Exit(2);
+    auto put = PutString(*store, "big", std::string(3 << 20, 'x'));
+    const bool refused = !put.ok() && put.status().code() == Code::kPermanent &&
+                         put.status().message().find("File too large") != std::string::npos;
+    if (!refused) std::fprintf(stderr, "%s\n", put.ok() ? "stored" : put.status().ToString().c_str());
+    std::_Exit(refused && !AnyTempFile(root) ? 0 : 1);
+  };
+  EXPECT_EXIT(child(), ::testing::ExitedWithCode(0), "");
 }
 
 TEST(LocalStoreConflicts, FileAndDirectoryCannotShareAName) {
