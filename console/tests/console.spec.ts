@@ -50,6 +50,21 @@ async function noEnglishLeft(page: Page, name: string) {
   expect(left).toEqual([]);
 }
 
+// The page's tables are as wide as their containers: nothing cut off behind a sideways
+// scroll (the scrolling element of each table is its nearest ancestor that scrolls on x).
+async function tablesFit(page: Page, name: string) {
+  const overflowing = await page.evaluate(() =>
+    [...document.querySelectorAll('table')].flatMap((table) => {
+      for (let el = table.parentElement; el; el = el.parentElement) {
+        const x = getComputedStyle(el).overflowX;
+        if (x === 'auto' || x === 'scroll') return el.scrollWidth > el.clientWidth + 1 ? [`${el.scrollWidth} px in ${el.clientWidth} px`] : [];
+      }
+      return [];
+    }),
+  );
+  expect(overflowing, `${name}: a table wider than its container`).toEqual([]);
+}
+
 // The task list's first contentful paint and its first page of rows (the mark the list sets
 // the frame after it shows them), in ms since the navigation started: measured, not asserted.
 async function listPaint(page: Page): Promise<{ fcp: number; rows: number }> {
@@ -216,6 +231,7 @@ test("the task list's columns are chosen in its preferences and remembered", asy
   await expect(header('Throughput')).toBeVisible();
   await expect(header('Destination')).toBeVisible();
   await expect(header('Created')).toHaveCount(0);
+  await tablesFit(page, 'task list, 1280 px');
   await page.getByRole('button', { name: 'Preferences' }).click();
   const dialog = page.getByRole('dialog', { name: 'Preferences' });
   await expect(dialog).toBeVisible();
@@ -573,6 +589,7 @@ test('the language switches to Chinese and is remembered', async ({ page }) => {
   await expect(page.getByRole('row').nth(1)).toBeVisible();
   await axe(page, 'task list (zh)');
   await noEnglishLeft(page, 'task list');
+  await tablesFit(page, 'task list (zh), 1280 px');
   await shot(page, 'tasks-zh');
   await page.getByRole('row').nth(1).getByRole('link').first().click();
   await expect(page.getByRole('tab', { name: '概览' })).toBeVisible();

@@ -1,7 +1,8 @@
 // The task list's and detail's building blocks, rendered to HTML without a browser
 // (react-dom/server: Cloudscape renders on the server too): the progress cell (live
 // progress, else the last run's totals), the status ("Done, N failed" for a task whose
-// run copied all but a few objects), and the rules behind them (runView).
+// run copied all but a few objects), long names given places to wrap (Breakable), and the
+// rules behind them (runView).
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { ReactNode } from 'react';
@@ -9,6 +10,7 @@ import { LanguageRoot } from '../i18n';
 import type { Progress, Run } from '../api/types';
 import { ProgressCell } from './ProgressCell';
 import { TaskStatusView } from './TaskStatus';
+import { Breakable } from './Breakable';
 import { failedObjects, progressFigures, throughput } from './runView';
 
 const progress: Progress = {
@@ -132,5 +134,15 @@ describe('TaskStatusView', () => {
   it('stays "Error" when the run failed as a whole', () => {
     const whole = { ...run, objects_planned: 0, objects_done: 0, objects_failed: 0, error: 'source: NoSuchBucket' };
     expect(text(html(<TaskStatusView status="ERROR" error={whole.error} lastRun={whole} />))).toContain('Error');
+  });
+});
+
+describe('Breakable', () => {
+  it('lets a name without spaces wrap between its parts, and keeps its text whole', () => {
+    const html = renderToStaticMarkup(<Breakable text="http://127.0.0.1:8080/b_1/p?x=1&y=2" />);
+    expect(html).toBe('http:<wbr/>/<wbr/>/<wbr/>127.<wbr/>0.<wbr/>0.<wbr/>1:<wbr/>8080/<wbr/>b_<wbr/>1/<wbr/>p?<wbr/>x=<wbr/>1&amp;<wbr/>y=<wbr/>2');
+    expect(html.replaceAll('<wbr/>', '').replace('&amp;', '&')).toBe('http://127.0.0.1:8080/b_1/p?x=1&y=2');
+    expect(renderToStaticMarkup(<Breakable text="bucket-name" />)).toBe('bucket-name');
+    expect(renderToStaticMarkup(<Breakable text="" />)).toBe('');
   });
 });

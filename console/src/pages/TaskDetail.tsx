@@ -25,6 +25,7 @@ import { useFlash } from '../flash';
 import { TaskStatusView } from '../components/TaskStatus';
 import { ProgressCell } from '../components/ProgressCell';
 import { ACTIVE, destinationText, sourceText } from '../components/tasks';
+import { Breakable } from '../components/Breakable';
 import { failedObjects } from '../components/runView';
 import { RunsTab } from './detail/RunsTab';
 import { ObjectsTab } from './detail/ObjectsTab';
@@ -245,8 +246,8 @@ export default function TaskDetail({ id }: { id: string }) {
             { label: t('tasks.id'), value: task.id },
             { label: t('common.status'), value: <TaskStatusView status={task.status} error={task.error} lastRun={lastRun} /> },
             { label: t('tasks.engine'), value: t(`type.${task.type}` as MessageKey) },
-            { label: t('tasks.source'), value: sourceText(task) },
-            { label: t('tasks.destination'), value: destinationText(task) },
+            { label: t('tasks.source'), value: <Breakable text={sourceText(task)} /> },
+            { label: t('tasks.destination'), value: <Breakable text={destinationText(task)} /> },
             { label: t('tasks.schedule'), value: task.schedule },
             { label: t('detail.nextRun'), value: time(task.next_run_at, lang) },
             { label: t('common.created'), value: time(task.created_at, lang) },

@@ -25,6 +25,7 @@ import { useFlash } from '../flash';
 import { TaskStatusView } from '../components/TaskStatus';
 import { ProgressCell } from '../components/ProgressCell';
 import { ACTIVE, destinationText, sourceText } from '../components/tasks';
+import { Breakable } from '../components/Breakable';
 import { throughput } from '../components/runView';
 import { loadPreferences, normalize, savePreferences, type TaskColumn, type TaskListPreferences } from '../components/taskColumns';
 
@@ -393,8 +394,10 @@ export function TaskList() {
                 : t('tasks.averageRate', { value: bytes(rate) });
             },
           },
-          { id: 'source', header: columnLabel.source, cell: (x) => sourceText(x) },
-          { id: 'destination', header: columnLabel.destination, cell: (x) => destinationText(x) },
+          // A bucket/prefix or an endpoint has no spaces to wrap at: given some, so the list
+          // fits 1280 px in every language instead of scrolling sideways.
+          { id: 'source', header: columnLabel.source, cell: (x) => <Breakable text={sourceText(x)} /> },
+          { id: 'destination', header: columnLabel.destination, cell: (x) => <Breakable text={destinationText(x)} /> },
           { id: 'type', header: columnLabel.type, cell: (x) => t(`type.${x.type}` as MessageKey) },
           { id: 'schedule', header: columnLabel.schedule, cell: (x) => x.schedule },
           { id: 'created', header: columnLabel.created, cell: (x) => time(x.created_at, lang) },
