@@ -446,6 +446,8 @@ test('an image task made in the wizard copies between the two test registries an
   await page.getByRole('button', { name: 'Create task' }).click();
   await expect(page.getByText(/Task .* created/)).toBeVisible();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(/\sDone$/);
+  await expect(page.getByText(/^1 of 1 images · /)).toBeVisible();  // images, not objects
+  await expect(page.getByText('Images copied')).toBeVisible();
   await page.getByRole('tab', { name: 'Images' }).click();
   const row = page.getByRole('row', { name: new RegExp(`${repo}:v1`) });
   await expect(row).toContainText('Copied');

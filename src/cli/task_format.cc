@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "cli/progress.h"
+
 namespace dth::cli {
 
 using json = nlohmann::json;
@@ -42,12 +44,15 @@ int64_t Int(const json& j, const char* name) {
   return it != j.end() && it->is_number() ? it->get<int64_t>() : 0;
 }
 
+// What a task's runs count: " images" for an image task, else " objects".
+const char* Unit(const json& task) { return task.value("type", "") == "image" ? " images" : " objects"; }
+
 // "120/2000 objects, 1.9 MiB/31.2 MiB, 3 failed" (planned counts once known).
-std::string ProgressText(const json& p) {
+std::string ProgressText(const json& p, const char* unit) {
   if (!p.is_object()) return "-";
   std::string text = std::to_string(Int(p, "objects_done"));
   if (p.value("planning_done", false)) text += "/" + std::to_string(Int(p, "objects_planned"));
-  text += " objects, " + HumanBytes(Int(p, "bytes_done"));
+  text += unit + (", " + HumanBytes(Int(p, "bytes_done")));
   if (p.value("planning_done", false)) text += "/" + HumanBytes(Int(p, "bytes_planned"));
   if (Int(p, "objects_failed") > 0) text += ", " + std::to_string(Int(p, "objects_failed")) + " failed";
   return text;
@@ -59,9 +64,9 @@ std::string Field(const json& j, const char* name) {
 }
 
 // A finished run: "2/2 objects, 1.2 MiB, 50 skipped, 1 failed".
-std::string RunTotalsText(const json& run) {
+std::string RunTotalsText(const json& run, const char* unit) {
   std::string text = std::to_string(Int(run, "objects_done")) + "/" + std::to_string(Int(run, "objects_planned")) +
-                     " objects, " + HumanBytes(Int(run, "bytes_done"));
+                     unit + ", " + HumanBytes(Int(run, "bytes_done"));
   if (Int(run, "objects_skipped") > 0) text += ", " + std::to_string(Int(run, "objects_skipped")) + " skipped";
   if (Int(run, "objects_failed") > 0) text += ", " + std::to_string(Int(run, "objects_failed")) + " failed";
   if (Int(run, "objects_deleted") > 0) text += ", " + std::to_string(Int(run, "objects_deleted")) + " deleted";
@@ -76,8 +81,8 @@ std::string FormatTaskList(const json& tasks) {
     const json progress = t.value("progress", json());
     const json last_run = t.value("last_run", json());
     // Running: live progress; else the last run's totals ("-" for a task never run).
-    const std::string shown = progress.is_object() ? ProgressText(progress)
-                              : last_run.is_object() ? RunTotalsText(last_run)
+    const std::string shown = progress.is_object() ? ProgressText(progress, Unit(t))
+                              : last_run.is_object() ? RunTotalsText(last_run, Unit(t))
                                                      : "-";
     rows.push_back({Field(t, "id"), Field(t, "type"), Field(t, "status"), Field(t, "schedule"), shown,
                     Field(t, "description")});
@@ -100,16 +105,16 @@ std::string FormatTask(const json& t, const json& last_run) {
   rows.push_back({"updated at:", Field(t, "updated_at")});
   const json progress = t.value("progress", json());
   if (progress.is_object()) {
-    rows.push_back({"progress:", ProgressText(progress)});
+    rows.push_back({"progress:", ProgressText(progress, Unit(t))});
     rows.push_back({"phase:", Field(progress, "phase")});
     const int64_t rate = Int(progress, "bytes_per_second");
     if (rate > 0) rows.push_back({"rate:", HumanBytes(rate) + "/s"});
     if (progress.contains("eta_seconds") && !progress["eta_seconds"].is_null())
-      rows.push_back({"eta:", Field(progress, "eta_seconds") + " s"});
+      rows.push_back({"eta:", ProgressLine::FormatEta(static_cast<double>(Int(progress, "eta_seconds")))});
   }
   if (last_run.is_object()) {
     rows.push_back({"last run:", "#" + Field(last_run, "id") + " " + Field(last_run, "status") + ", " +
-                                     RunTotalsText(last_run)});
+                                     RunTotalsText(last_run, Unit(t))});
     if (last_run.contains("error") && !last_run["error"].is_null()) rows.push_back({"run error:", Field(last_run, "error")});
   }
   std::string out;

@@ -105,14 +105,23 @@ TEST(TaskFormatTest, TablesAlignAndShowProgress) {
                             {{"id", "t-333"}, {"type", "s3"}, {"status", "STOPPED"}, {"schedule", "once"},
                              {"description", "never run"}, {"progress", nullptr}, {"last_run", nullptr}}});
   const std::string table = FormatTaskList(tasks);
-  // A finished task shows its last run's totals; one never run shows "-".
-  EXPECT_NE(table.find("1/1 objects, 8 B, 50 skipped"), std::string::npos) << table;
+  // A finished task shows its last run's totals (an image task counts images); one never
+  // run shows "-".
+  EXPECT_NE(table.find("1/1 images, 8 B, 50 skipped"), std::string::npos) << table;
   const std::string never = table.substr(table.find("t-333"));
   EXPECT_NE(never.find("once          -  "), std::string::npos) << table;
   EXPECT_NE(table.find("ID     TYPE"), std::string::npos) << table;
   EXPECT_NE(table.find("5/10 objects, 2.0 KiB/4.0 KiB, 1 failed"), std::string::npos) << table;
   EXPECT_EQ(HumanBytes(1536), "1.5 KiB");
   EXPECT_EQ(Cell(nullptr), "-");
+
+  // One task: its time left as people read it, its last run in its own unit.
+  json running = tasks[0];
+  running["progress"]["eta_seconds"] = 125;
+  const std::string shown = FormatTask(running, nullptr);
+  EXPECT_NE(shown.find("progress:     5/10 objects, 2.0 KiB/4.0 KiB, 1 failed"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("eta:          2m05s\n"), std::string::npos) << shown;
+  EXPECT_NE(FormatTask(tasks[1], tasks[1]["last_run"]).find("last run:     #4 DONE, 1/1 images, 8 B"), std::string::npos);
 }
 
 }  // namespace

@@ -482,6 +482,9 @@ TEST_F(ServeTest, AnImageTaskBetweenTheTestRegistriesReachesDoneWithIdenticalDig
   const std::string id = Create(def);
   json done = api_->WaitFor(id, {"DONE", "ERROR"});
   ASSERT_EQ(done["status"], "DONE") << done.dump();
+  // The run's last line counts images (an image task deletes nothing).
+  EXPECT_TRUE(Logged(id, "run " + std::to_string(done["last_run"]["id"].get<int64_t>()) + " done: 2 images (")) << AllLogs(id);
+  EXPECT_EQ(AllLogs(id).find("deleted"), std::string::npos) << AllLogs(id);
   json images = api_->Get("/api/v1/tasks/" + id + "/images").body["images"];
   ASSERT_EQ(images.size(), 2u) << images.dump();
   for (const json& image : images) {

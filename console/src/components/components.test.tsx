@@ -108,6 +108,11 @@ describe('ProgressCell', () => {
     expect(text(out)).toContain('0 of 0 objects · 0 B · 30 up to date');
   });
 
+  it("counts an image task's images", () => {
+    expect(text(html(<ProgressCell progress={progress} label="Progress" images />))).toContain('5 of 10 images · 1000 B');
+    expect(text(html(<ProgressCell progress={null} lastRun={run} label="进度" images />, 'zh'))).toContain('30 / 31 个镜像');
+  });
+
   it('is a dash before the first run', () => {
     expect(text(html(<ProgressCell progress={null} lastRun={null} label="Progress" />)).trim()).toBe('-');
   });

@@ -129,6 +129,7 @@ export default function TaskDetail({ id }: { id: string }) {
   if (error) return <Alert type="error">{error}</Alert>;
   if (!task) return <Spinner size="large" />;
   const active = ACTIVE.includes(task.status);
+  const images = task.type === 'image';  // its runs count images, not objects
   // Live figures only while a run goes on; a finished task shows its last run's totals
   // (its last progress event said "copying" forever otherwise).
   const p = active ? task.progress : null;
@@ -178,10 +179,10 @@ export default function TaskDetail({ id }: { id: string }) {
       >
         {p ? (
           <SpaceBetween size="m">
-            <ProgressCell progress={p} label={t('tasks.progress')} />
+            <ProgressCell progress={p} label={t('tasks.progress')} images={images} />
             <ColumnLayout columns={4} variant="text-grid">
               <div>
-                <Box variant="awsui-key-label">{t('detail.objectsDone')}</Box>
+                <Box variant="awsui-key-label">{t(images ? 'detail.imagesDone' : 'detail.objectsDone')}</Box>
                 <div data-testid="objects-done">
                   {p.objects_done} / {p.objects_planned}
                 </div>
@@ -201,7 +202,7 @@ export default function TaskDetail({ id }: { id: string }) {
                 <div>{duration(p.eta_seconds)}</div>
               </div>
               <div>
-                <Box variant="awsui-key-label">{t('detail.failed')}</Box>
+                <Box variant="awsui-key-label">{t(images ? 'detail.failedImages' : 'detail.failed')}</Box>
                 <div>{p.objects_failed}</div>
               </div>
               <div>
@@ -213,10 +214,10 @@ export default function TaskDetail({ id }: { id: string }) {
         ) : lastRun ? (
           <SpaceBetween size="s">
             <Box color="text-body-secondary">{t('detail.lastRun', { id: lastRun.id })}</Box>
-            <ProgressCell progress={null} lastRun={lastRun} label={t('tasks.progress')} />
+            <ProgressCell progress={null} lastRun={lastRun} label={t('tasks.progress')} images={images} />
             <ColumnLayout columns={4} variant="text-grid">
               <div>
-                <Box variant="awsui-key-label">{t('detail.objectsDone')}</Box>
+                <Box variant="awsui-key-label">{t(images ? 'detail.imagesDone' : 'detail.objectsDone')}</Box>
                 <div data-testid="objects-done">
                   {lastRun.objects_done} / {lastRun.objects_planned}
                 </div>
@@ -226,7 +227,7 @@ export default function TaskDetail({ id }: { id: string }) {
                 <div>{bytes(lastRun.bytes_done)}</div>
               </div>
               <div>
-                <Box variant="awsui-key-label">{t('detail.failed')}</Box>
+                <Box variant="awsui-key-label">{t(images ? 'detail.failedImages' : 'detail.failed')}</Box>
                 <div>{lastRun.objects_failed}</div>
               </div>
               <div>

@@ -378,6 +378,7 @@ export function TaskList() {
                 progress={ACTIVE.includes(x.status) ? x.progress : null}
                 lastRun={x.last_run}
                 label={`${t('tasks.progress')} ${x.id}`}
+                images={x.type === 'image'}
               />
             ),
           },

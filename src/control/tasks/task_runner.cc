@@ -43,6 +43,17 @@ struct TaskRunner::Run {
 
 namespace {
 
+// "2 objects (1.0 MiB) copied, 0 failed, 0 deleted"; an image task's: "1 image (6.6 KiB)
+// copied, 0 failed" (it deletes nothing).
+std::string RunTotalsText(const std::string& type, const RunTotals& t) {
+  const bool images = type == "image";
+  std::string text = std::to_string(t.objects_done) + (images ? " image" : " object") +
+                     (t.objects_done == 1 ? "" : "s") + " (" + HumanBytes(t.bytes_done) + ") copied, " +
+                     std::to_string(t.objects_failed) + " failed";
+  if (!images) text += ", " + std::to_string(t.objects_deleted) + " deleted";
+  return text;
+}
+
 LogLevel FromSyncLevel(SyncLogLevel level) {
   switch (level) {
     case SyncLogLevel::kDebug: return LogLevel::kDebug;
@@ -317,11 +328,7 @@ void TaskRunner::Execute(std::shared_ptr<Run> run) {
             (outcome.status == RunStatus::kDone      ? "done"
              : outcome.status == RunStatus::kStopped ? "stopped"
                                                      : "failed") +
-            ": " + std::to_string(outcome.totals.objects_done) +
-            (outcome.totals.objects_done == 1 ? " object (" : " objects (") +
-            HumanBytes(outcome.totals.bytes_done) + ") copied, " +
-            std::to_string(outcome.totals.objects_failed) + " failed, " +
-            std::to_string(outcome.totals.objects_deleted) + " deleted" +
+            ": " + RunTotalsText(run->task.type, outcome.totals) +
             (outcome.error.empty() ? "" : "; " + outcome.error));
   } else if (auto record = store_.GetRun(run->run_id); record.ok()) {
     record->totals = outcome.totals;
