@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { ADMIN_PASSWORD, s3 } from './global-setup';
 import { en } from '../src/i18n/en';
@@ -63,6 +63,27 @@ async function tablesFit(page: Page, name: string) {
     }),
   );
   expect(overflowing, `${name}: a table wider than its container`).toEqual([]);
+}
+
+// Each of `texts` (short words: a status, a size) is on one line in its cell, not broken
+// inside itself because its column was squeezed ("Fail / ed", "60 / B").
+async function onOneLine(row: Locator, texts: string[]) {
+  for (const text of texts) {
+    const cell = row.getByRole('cell').filter({ hasText: text }).last();
+    const lines = await cell.evaluate((el, t) => {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const at = n.textContent!.indexOf(t);
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(n, at);
+        range.setEnd(n, at + t.length);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      }
+      return -1;
+    }, text);
+    expect(lines, `"${text}" in its cell`).toBe(1);
+  }
 }
 
 // The task list's first contentful paint and its first page of rows (the mark the list sets
@@ -292,6 +313,7 @@ test('an object the destination refuses shows its reason and is retried once fix
   await expect(page.getByRole('tab', { name: 'Objects', selected: true })).toBeVisible();
   const row = page.getByRole('row', { name: /bad\/refused\.txt/ });
   await expect(row).toContainText(/AccessDenied|403|denied/i);
+  await onOneLine(row, ['Failed', '60 B']);
   await axe(page, 'objects: failed');
   await shot(page, 'objects-failed-en');
   // Fix the cause (lift the policy), then retry every failed object.
@@ -452,6 +474,7 @@ test('an image task made in the wizard copies between the two test registries an
   const row = page.getByRole('row', { name: new RegExp(`${repo}:v1`) });
   await expect(row).toContainText('Copied');
   await expect(row).toContainText(`mirror/${repo}:v1`);
+  await onOneLine(row, ['Copied']);
   await axe(page, 'task detail: images');
   await shot(page, 'images-en');
 });

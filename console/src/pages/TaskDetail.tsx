@@ -273,7 +273,7 @@ export default function TaskDetail({ id }: { id: string }) {
 
   const tabs = [
     { id: 'overview', label: t('detail.overview'), content: overview },
-    { id: 'runs', label: t('detail.runs'), content: <RunsTab taskId={id} changes={changes} /> },
+    { id: 'runs', label: t('detail.runs'), content: <RunsTab taskId={id} changes={changes} images={task.type === 'image'} /> },
     task.type === 'image'
       ? { id: 'images', label: t('detail.images'), content: <ImagesTab taskId={id} changes={changes} /> }
       : {

@@ -9,6 +9,7 @@ import type { ImageRecord } from '../../api/types';
 import { useLang } from '../../i18n';
 import { en, type MessageKey } from '../../i18n/en';
 import { bytes, time } from '../../format';
+import { Breakable } from '../../components/Breakable';
 
 const KIND: Record<string, StatusIndicatorProps.Type> = {
   copied: 'success',
@@ -45,11 +46,12 @@ export function ImagesTab({ taskId, changes }: { taskId: string; changes: number
       ariaLabels={{ tableLabel: t('detail.images') }}
       wrapLines
       columnDefinitions={[
-        { id: 'source', header: t('detail.imageSource'), cell: (r) => r.source, isRowHeader: true },
-        { id: 'destination', header: t('detail.imageDest'), cell: (r) => r.destination },
+        { id: 'source', header: t('detail.imageSource'), cell: (r) => <Breakable text={r.source} />, isRowHeader: true },
+        { id: 'destination', header: t('detail.imageDest'), cell: (r) => <Breakable text={r.destination} /> },
         {
           id: 'status',
           header: t('common.status'),
+          minWidth: 130,  // "Up to date" on one line, not "Copi / ed"
           cell: (r) => {
             const key = `detail.imgStatus.${r.status}` as MessageKey;
             return <StatusIndicator type={KIND[r.status] ?? 'info'}>{key in en ? t(key) : r.status}</StatusIndicator>;

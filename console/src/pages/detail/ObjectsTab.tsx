@@ -206,10 +206,11 @@ export function ObjectsTab({
       empty={<Box textAlign="center">{t('detail.noObjects')}</Box>}
       columnDefinitions={[
         { id: 'key', header: t('detail.key'), cell: (o) => o.key, isRowHeader: true },
-        { id: 'size', header: t('detail.size'), cell: (o) => bytes(o.size) },
+        { id: 'size', header: t('detail.size'), cell: (o) => bytes(o.size), minWidth: 90 },  // "60 B", not "60 / B"
         {
           id: 'status',
           header: t('common.status'),
+          minWidth: 130,  // "Failed" on one line, not "Fail / ed"
           cell: (o) => <StatusIndicator type={KIND[o.status] ?? 'info'}>{t(`detail.objStatus.${o.status}` as MessageKey)}</StatusIndicator>,
         },
         { id: 'attempts', header: t('detail.attempts'), cell: (o) => o.attempts },
