@@ -227,6 +227,17 @@ test('an S3 task made in the wizard copies a prefix and reaches Done', async ({ 
   await axe(page, 'task detail: logs');
   await page.getByRole('tab', { name: 'Monitoring' }).click();
   await expect(page.getByText('Network bytes per minute')).toBeVisible();
+  // The run's minute is drawn against every other minute of the hour at zero: a line across
+  // the chart, not a lone dot (the widest path of the bytes chart spans most of its plot).
+  const bytesChart = page.getByRole('application', { name: 'Network bytes per minute' });
+  await expect
+    .poll(() =>
+      bytesChart.evaluate((chart) => {
+        const widest = Math.max(0, ...[...chart.querySelectorAll('svg path')].map((p) => (p as SVGGraphicsElement).getBBox().width));
+        return widest / chart.getBoundingClientRect().width;
+      }),
+    )
+    .toBeGreaterThan(0.5);
   await axe(page, 'task detail: monitoring');
   await shot(page, 'monitoring-en');
   // The list shows it, with its progress.

@@ -13,6 +13,7 @@ import type { MetricPoint } from '../../api/types';
 import { useLang } from '../../i18n';
 import type { MessageKey } from '../../i18n/en';
 import { bytes } from '../../format';
+import { everyStep, type MetricsAnswer } from './metricSteps';
 
 const RANGES = ['1h', '3h', '12h', '1d', '3d', '1w'];
 type Field = keyof Omit<MetricPoint, 'time'>;
@@ -20,15 +21,15 @@ type Field = keyof Omit<MetricPoint, 'time'>;
 export default function MonitoringTab({ taskId }: { taskId: string }) {
   const { t, lang } = useLang();
   const [range, setRange] = useState('1h');
-  const [points, setPoints] = useState<MetricPoint[]>([]);
+  const [answer, setAnswer] = useState<MetricsAnswer | null>(null);
   const [loading, setLoading] = useState(true);
   useEffect(() => {
     let stop = false;
     const load = () =>
-      api<{ points: MetricPoint[] }>('GET', `/api/v1/tasks/${encodeURIComponent(taskId)}/metrics?range=${range}`).then(
+      api<MetricsAnswer>('GET', `/api/v1/tasks/${encodeURIComponent(taskId)}/metrics?range=${range}`).then(
         (a) => {
           if (stop) return;
-          setPoints(a.points);
+          setAnswer(a);
           setLoading(false);
         },
         () => setLoading(false),
@@ -41,7 +42,10 @@ export default function MonitoringTab({ taskId }: { taskId: string }) {
     };
   }, [taskId, range]);
 
-  const xs = points.map((p) => new Date(p.time));
+  // Every step of the range (a quiet one at zero), over the whole range; none at all when
+  // nothing was ever sampled (the chart says there is no data).
+  const steps = answer && answer.points.length > 0 ? everyStep(answer) : [];
+  const xDomain = answer && steps.length > 0 ? [new Date(answer.from), steps[steps.length - 1].time] : undefined;
   const chart = (title: MessageKey, series: [MessageKey, Field][], format?: (n: number) => string) => (
     <Container header={<Header variant="h3">{t(title)}</Header>}>
       <LineChart
@@ -51,6 +55,7 @@ export default function MonitoringTab({ taskId }: { taskId: string }) {
         empty={t('detail.chart.empty')}
         noMatch={t('common.noMatches')}
         xScaleType="time"
+        xDomain={xDomain}
         xTitle={t('detail.logTime')}
         ariaLabel={t(title)}
         hideFilter
@@ -61,7 +66,7 @@ export default function MonitoringTab({ taskId }: { taskId: string }) {
         series={series.map(([label, field]) => ({
           title: t(label),
           type: 'line' as const,
-          data: points.map((p, i) => ({ x: xs[i], y: p[field] })),
+          data: steps.map((s) => ({ x: s.time, y: s.point[field] })),
           valueFormatter: format,
         }))}
       />
