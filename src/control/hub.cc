@@ -5,11 +5,13 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "control/api/api.h"
 #include "control/auth/auth_service.h"
 #include "control/console/console_assets.h"
+#include "control/datadir/data_dir_lock.h"
 #include "control/docs/docs.h"
 #include "control/events/event_hub.h"
 #include "control/metrics/prometheus_text.h"
@@ -25,6 +27,7 @@ namespace dth::control {
 
 class Hub::Impl {
  public:
+  std::optional<DataDirLock> dir_lock;  // first: released after everything else has stopped
   HubConfig config;
   std::unique_ptr<ControlStore> store;
   std::unique_ptr<EventHub> events;
@@ -68,6 +71,8 @@ Result<std::unique_ptr<Hub>> Hub::Start(const HubConfig& config) {
   std::filesystem::create_directories(config.data_dir + "/tasks", ec);
   if (ec) return IoError("cannot create the data directory " + config.data_dir + ": " + ec.message());
   ::chmod(config.data_dir.c_str(), 0700);
+  DTH_ASSIGN_OR_RETURN(DataDirLock dir_lock, DataDirLock::Acquire(config.data_dir));
+  impl->dir_lock.emplace(std::move(dir_lock));
   for (const std::string& root : config.allowed_local_roots) {
     if (!std::filesystem::is_directory(root, ec))
       return InvalidArgument("--allow-local-root " + root + ": not a directory");

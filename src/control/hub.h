@@ -1,6 +1,7 @@
 // control/hub: `dth serve` in one object — opens the data directory (control.db and a
-// directory per task), the services (auth, secrets, tasks, runner, events), the HTTP
-// server with the API, resumes the runs a restart interrupted, and runs the scheduler.
+// directory per task; locked, one hub per directory: control/datadir), the services
+// (auth, secrets, tasks, runner, events), the HTTP server with the API, resumes the runs
+// a restart interrupted, and runs the scheduler.
 // Stop() is graceful: the server stops answering, running tasks stop at a resumable
 // point and resume on the next start.
 // Thread-safety: Start and Stop from one owning thread; the rest is internal.

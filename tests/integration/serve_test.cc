@@ -126,6 +126,19 @@ TEST_F(ServeTest, TheContractScriptsRelyOn) {
   EXPECT_EQ(api_->Get("/api/v1/openapi.json").status, 200);
 }
 
+// A second `dth serve` on the running hub's data directory would schedule its tasks again
+// and resume its running runs as its own: it is refused at start, with the holder's pid,
+// and the running hub goes on answering.
+TEST_F(ServeTest, ASecondHubOnTheSameDataDirectoryIsRefused) {
+  const testing::ProcessResult second = testing::RunProcess(
+      DTH_BIN_PATH, {"serve", "--listen", "127.0.0.1:0", "--data-dir", (dir_ / "data").string()},
+      {{"DTH_ADMIN_PASSWORD", "another-password-1"}}, 30);
+  EXPECT_EQ(second.exit_code, 1) << second.out << second.err;
+  EXPECT_NE(second.err.find("is in use by another dth serve (pid "), std::string::npos) << second.err;
+  EXPECT_EQ(second.out.find("http://"), std::string::npos) << "it must not have answered: " << second.out;
+  EXPECT_EQ(api_->Get("/api/v1/tasks").status, 200);
+}
+
 TEST_F(ServeTest, BadInputIsAProblemWithTheRightStatusNeverACrash) {
   auto src = testing::MakeBucketStore(S3Server::kRgw);
   auto dst = testing::MakeBucketStore(S3Server::kRgw);
