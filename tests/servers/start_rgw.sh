@@ -127,11 +127,23 @@ MON_PID=$SPAWNED_PID
 mon_up() { alive "$MON_PID" && ceph "${C[@]}" --connect-timeout 2 mon stat; }
 wait_for 30 mon_up || fail "ceph-mon did not come up on 127.0.0.1:$MON_PORT" "$DIR/log/mon.a.log"
 
+# ceph_retry CMD...: a command the new monitor may refuse for a moment although `mon stat`
+# answered (seen in CI: "Error EPERM: problem getting command descriptions from mon." from
+# `osd crush add`), tried again for up to 20 s. Only for commands that may run twice:
+# `osd new` with the same UUID returns the same id, `osd crush add` sets the same item.
+ceph_retry() {
+  local deadline=$(( SECONDS + 20 ))
+  until "$@"; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.5
+  done
+}
+
 # --- OSD
 OSD_UUID=$(uuidgen)
-OSD_ID=$(ceph "${C[@]}" osd new "$OSD_UUID" 2>>"$DIR/log/setup.log") ||
+OSD_ID=$(ceph_retry ceph "${C[@]}" osd new "$OSD_UUID" 2>>"$DIR/log/setup.log") ||
   fail "ceph osd new failed" "$DIR/log/setup.log"
-ceph "${C[@]}" osd crush add "osd.$OSD_ID" 1.0 root=default >>"$DIR/log/setup.log" 2>&1 ||
+ceph_retry ceph "${C[@]}" osd crush add "osd.$OSD_ID" 1.0 root=default >>"$DIR/log/setup.log" 2>&1 ||
   fail "ceph osd crush add failed" "$DIR/log/setup.log"
 mkdir -p "$DIR/osd/$OSD_ID"
 ceph-osd "${C[@]}" -i "$OSD_ID" --mkfs --osd-uuid "$OSD_UUID" >>"$DIR/log/setup.log" 2>&1 ||
