@@ -9,9 +9,9 @@ describe('numbers for people', () => {
     expect(time(null, 'en')).toBe('-');
     expect(time('not a time', 'en')).toBe('not a time');
   });
-  it('writes sizes in binary units', () => {
-    expect(bytes(1023)).toBe('1023 B');
-    expect(bytes(111236440)).toBe('106.1 MiB');
+  it('writes sizes in binary units, the number and its unit never split across lines', () => {
+    expect(bytes(1023)).toBe('1023\u00a0B');
+    expect(bytes(111236440)).toBe('106.1\u00a0MiB');
     expect(bytes(undefined)).toBe('-');
   });
 });

@@ -8,7 +8,8 @@ export function bytes(n: number | null | undefined): string {
     value /= 1024;
     unit++;
   }
-  return `${unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
+  // A no-break space: "32.5 KiB" is never split across two lines.
+  return `${unit === 0 ? value.toFixed(0) : value.toFixed(1)}\u00a0${units[unit]}`;
 }
 
 export function duration(seconds: number | null | undefined): string {

@@ -73,7 +73,7 @@ async function onOneLine(row: Locator, texts: string[]) {
     const lines = await cell.evaluate((el, t) => {
       const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
       for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        const at = n.textContent!.indexOf(t);
+        const at = n.textContent!.replace(/\u00a0/g, ' ').indexOf(t);  // sizes keep a no-break space
         if (at < 0) continue;
         const range = document.createRange();
         range.setStart(n, at);
