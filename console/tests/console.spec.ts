@@ -360,25 +360,11 @@ async function slowDownStore(): Promise<{ port: number; close: () => Promise<voi
 }
 
 test('a running task is stopped, edited and started again', async ({ page, request }) => {
-  const login = await request.post('/api/v1/auth/token', { data: { username: 'admin', password: ADMIN_PASSWORD } });
-  const token = (await login.json()).token as string;
   const slow = await slowDownStore();
-  const port = slow.port;
-  const created = await request.post('/api/v1/tasks', {
-    headers: { Authorization: `Bearer ${token}` },
-    data: {
-      type: 's3',
-      description: 'stop me',
-      schedule: 'once',
-      parameters: {
-        srcType: 's3', srcEndpoint: process.env.RGW_ENDPOINT, srcBucket: SRC(), srcPrefix: 'data/', srcCredentials: 'rgw',
-        destType: 's3', destEndpoint: `http://127.0.0.1:${port}`, destBucket: DST(), destPrefix: 'stopped/', destCredentials: 'rgw',
-        skipCompare: 'true', retryDelay: '600', workerNumber: '1',
-      },
-    },
+  const id = await createS3Task(request, 'stop me', {
+    srcPrefix: 'data/', destEndpoint: `http://127.0.0.1:${slow.port}`, destPrefix: 'stopped/',
+    skipCompare: 'true', retryDelay: '600', workerNumber: '1',
   });
-  expect(created.status()).toBe(201);
-  const id = (await created.json()).id as string;
 
   await signIn(page);
   const row = page.getByRole('row', { name: new RegExp(id) });
@@ -441,6 +427,26 @@ async function pushImage(base: string, user: string, password: string, repo: str
 async function apiToken(request: import('@playwright/test').APIRequestContext): Promise<string> {
   const login = await request.post('/api/v1/auth/token', { data: { username: 'admin', password: ADMIN_PASSWORD } });
   return (await login.json()).token as string;
+}
+
+// Creates (and so starts) a one-time S3 task through the API, from the source bucket to the
+// destination bucket on RGW with the credential "rgw"; `parameters` add to those or replace
+// them. Returns its id.
+async function createS3Task(request: import('@playwright/test').APIRequestContext, description: string,
+  parameters: Record<string, string>): Promise<string> {
+  const created = await request.post('/api/v1/tasks', {
+    headers: { Authorization: `Bearer ${await apiToken(request)}` },
+    data: {
+      type: 's3', description, schedule: 'once',
+      parameters: {
+        srcType: 's3', srcEndpoint: process.env.RGW_ENDPOINT!, srcBucket: SRC(), srcCredentials: 'rgw',
+        destType: 's3', destEndpoint: process.env.RGW_ENDPOINT!, destBucket: DST(), destCredentials: 'rgw',
+        ...parameters,
+      },
+    },
+  });
+  expect(created.status()).toBe(201);
+  return (await created.json()).id as string;
 }
 
 test('an image task made in the wizard copies between the two test registries and shows its images', async ({ page, request }) => {
@@ -524,21 +530,9 @@ async function slowPutProxy(target: string, delayMs: number): Promise<{ url: str
 
 test('the progress bar moves during a run and ends with the run\'s totals', async ({ page, request }) => {
   const proxy = await slowPutProxy(process.env.RGW_ENDPOINT!, 250);
-  const created = await request.post('/api/v1/tasks', {
-    headers: { Authorization: `Bearer ${await apiToken(request)}` },
-    data: {
-      type: 's3',
-      description: 'slow enough to watch',
-      schedule: 'once',
-      parameters: {
-        srcType: 's3', srcEndpoint: process.env.RGW_ENDPOINT, srcBucket: SRC(), srcPrefix: 'data/', srcCredentials: 'rgw',
-        destType: 's3', destEndpoint: proxy.url, destBucket: DST(), destPrefix: 'watched/', destCredentials: 'rgw',
-        skipCompare: 'true', workerNumber: '1',
-      },
-    },
+  const id = await createS3Task(request, 'slow enough to watch', {
+    srcPrefix: 'data/', destEndpoint: proxy.url, destPrefix: 'watched/', skipCompare: 'true', workerNumber: '1',
   });
-  expect(created.status()).toBe(201);
-  const id = (await created.json()).id as string;
   await signIn(page);
   await page.goto(`/tasks/${id}`);
   const bar = page.locator('progress[aria-label="Progress"]');  // Cloudscape's bar is a <progress>
@@ -568,21 +562,10 @@ test('the progress bar moves during a run and ends with the run\'s totals', asyn
 test('a run that ends while the page loads is shown ended (no status event is lost)', async ({ page, request }) => {
   const proxy = await slowPutProxy(process.env.RGW_ENDPOINT!, 700);
   const bearer = { Authorization: `Bearer ${await apiToken(request)}` };
-  const startRun = async (prefix: string) => {
-    const created = await request.post('/api/v1/tasks', {
-      headers: bearer,
-      data: {
-        type: 's3', description: 'ends while the page loads', schedule: 'once',
-        parameters: {
-          srcType: 's3', srcEndpoint: process.env.RGW_ENDPOINT, srcBucket: SRC(), srcPrefix: 'data/', srcCredentials: 'rgw',
-          destType: 's3', destEndpoint: proxy.url, destBucket: DST(), destPrefix: `${prefix}/`, destCredentials: 'rgw',
-          skipCompare: 'true', workerNumber: '8',
-        },
-      },
+  const startRun = (prefix: string) =>
+    createS3Task(request, 'ends while the page loads', {
+      srcPrefix: 'data/', destEndpoint: proxy.url, destPrefix: `${prefix}/`, skipCompare: 'true', workerNumber: '8',
     });
-    expect(created.status()).toBe(201);
-    return (await created.json()).id as string;
-  };
   const statusOf = async (id: string) => (await (await request.get(`/api/v1/tasks/${id}`, { headers: bearer })).json()).status as string;
   // Holds the first answer that `matches` until the run of `id` is over and the stream has
   // had time to tell the page, then gives the page that older answer.
@@ -694,18 +677,7 @@ test('10,000 tasks and 1,000,000 object records stay responsive (server-side pag
   const hub = process.env.E2E_HUB_DIR!;
   const bearer = { Authorization: `Bearer ${await apiToken(request)}` };
   // A task that ran once (its state database exists), then a million records in it.
-  const created = await request.post('/api/v1/tasks', {
-    headers: bearer,
-    data: {
-      type: 's3', description: 'a million records', schedule: 'once',
-      parameters: {
-        srcType: 's3', srcEndpoint: process.env.RGW_ENDPOINT, srcBucket: SRC(), srcPrefix: 'data/object-00', srcCredentials: 'rgw',
-        destType: 's3', destEndpoint: process.env.RGW_ENDPOINT, destBucket: DST(), destPrefix: 'scale/', destCredentials: 'rgw',
-      },
-    },
-  });
-  expect(created.status()).toBe(201);
-  const id = (await created.json()).id as string;
+  const id = await createS3Task(request, 'a million records', { srcPrefix: 'data/object-00', destPrefix: 'scale/' });
   await expect.poll(async () => (await (await request.get(`/api/v1/tasks/${id}`, { headers: bearer })).json()).status, { timeout: 60_000 }).toBe('DONE');
   let t0 = Date.now();
   seedTasks(hub, 10_000);

@@ -115,6 +115,14 @@ export interface MetricPoint {
   retries_network: number;
 }
 
+// GET /tasks/{id}/metrics: one point per step from `from`, quiet steps left out.
+export interface MetricsAnswer {
+  from: string;
+  to: string;
+  step_seconds: number;
+  points: MetricPoint[];
+}
+
 export interface Credential {
   name: string;
   kind: 's3' | 'registry';

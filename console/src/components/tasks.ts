@@ -22,3 +22,10 @@ export function destinationText(task: Task): string {
 }
 
 export const ACTIVE: ReadonlyArray<string> = ['STARTING', 'IN_PROGRESS', 'STOPPING'];
+
+// What a task's runs count, as the labels say it: images for an image task, else objects.
+export function countLabels(images: boolean) {
+  return images
+    ? ({ progress: 'tasks.images', done: 'detail.imagesDone', failed: 'detail.failedImages' } as const)
+    : ({ progress: 'tasks.objects', done: 'detail.objectsDone', failed: 'detail.failed' } as const);
+}

@@ -24,7 +24,7 @@ import { navigate, usePath } from '../router';
 import { useFlash } from '../flash';
 import { TaskStatusView } from '../components/TaskStatus';
 import { ProgressCell } from '../components/ProgressCell';
-import { ACTIVE, destinationText, sourceText } from '../components/tasks';
+import { ACTIVE, countLabels, destinationText, sourceText } from '../components/tasks';
 import { Breakable } from '../components/Breakable';
 import { failedObjects } from '../components/runView';
 import { RunsTab } from './detail/RunsTab';
@@ -130,6 +130,7 @@ export default function TaskDetail({ id }: { id: string }) {
   if (!task) return <Spinner size="large" />;
   const active = ACTIVE.includes(task.status);
   const images = task.type === 'image';  // its runs count images, not objects
+  const labels = countLabels(images);
   // Live figures only while a run goes on; a finished task shows its last run's totals
   // (its last progress event said "copying" forever otherwise).
   const p = active ? task.progress : null;
@@ -182,7 +183,7 @@ export default function TaskDetail({ id }: { id: string }) {
             <ProgressCell progress={p} label={t('tasks.progress')} images={images} />
             <ColumnLayout columns={4} variant="text-grid">
               <div>
-                <Box variant="awsui-key-label">{t(images ? 'detail.imagesDone' : 'detail.objectsDone')}</Box>
+                <Box variant="awsui-key-label">{t(labels.done)}</Box>
                 <div data-testid="objects-done">
                   {p.objects_done} / {p.objects_planned}
                 </div>
@@ -202,7 +203,7 @@ export default function TaskDetail({ id }: { id: string }) {
                 <div>{duration(p.eta_seconds)}</div>
               </div>
               <div>
-                <Box variant="awsui-key-label">{t(images ? 'detail.failedImages' : 'detail.failed')}</Box>
+                <Box variant="awsui-key-label">{t(labels.failed)}</Box>
                 <div>{p.objects_failed}</div>
               </div>
               <div>
@@ -217,7 +218,7 @@ export default function TaskDetail({ id }: { id: string }) {
             <ProgressCell progress={null} lastRun={lastRun} label={t('tasks.progress')} images={images} />
             <ColumnLayout columns={4} variant="text-grid">
               <div>
-                <Box variant="awsui-key-label">{t(images ? 'detail.imagesDone' : 'detail.objectsDone')}</Box>
+                <Box variant="awsui-key-label">{t(labels.done)}</Box>
                 <div data-testid="objects-done">
                   {lastRun.objects_done} / {lastRun.objects_planned}
                 </div>
@@ -227,7 +228,7 @@ export default function TaskDetail({ id }: { id: string }) {
                 <div>{bytes(lastRun.bytes_done)}</div>
               </div>
               <div>
-                <Box variant="awsui-key-label">{t(images ? 'detail.failedImages' : 'detail.failed')}</Box>
+                <Box variant="awsui-key-label">{t(labels.failed)}</Box>
                 <div>{lastRun.objects_failed}</div>
               </div>
               <div>
@@ -273,7 +274,7 @@ export default function TaskDetail({ id }: { id: string }) {
 
   const tabs = [
     { id: 'overview', label: t('detail.overview'), content: overview },
-    { id: 'runs', label: t('detail.runs'), content: <RunsTab taskId={id} changes={changes} images={task.type === 'image'} /> },
+    { id: 'runs', label: t('detail.runs'), content: <RunsTab taskId={id} changes={changes} images={images} /> },
     task.type === 'image'
       ? { id: 'images', label: t('detail.images'), content: <ImagesTab taskId={id} changes={changes} /> }
       : {

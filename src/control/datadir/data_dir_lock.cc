@@ -11,8 +11,6 @@
 namespace dth::control {
 namespace {
 
-std::string ErrnoText(int err) { return std::strerror(err); }
-
 // The pid the holder wrote, as text ("" when unreadable or not a number).
 std::string HolderPid(int fd) {
   char buf[32] = {};
@@ -29,7 +27,7 @@ std::string HolderPid(int fd) {
 Result<DataDirLock> DataDirLock::Acquire(const std::string& data_dir) {
   const std::string path = data_dir + "/hub.lock";
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return IoError("cannot open " + path + ": " + ErrnoText(errno));
+  if (fd < 0) return IoError("cannot open " + path + ": " + std::strerror(errno));
   DataDirLock lock(fd);
   while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno == EINTR) continue;
@@ -40,7 +38,7 @@ Result<DataDirLock> DataDirLock::Acquire(const std::string& data_dir) {
                         (pid.empty() ? "" : " (pid " + pid + ")") +
                         ": one hub per data directory (stop it, or give this one its own --data-dir)");
     }
-    return IoError("cannot lock " + path + ": " + ErrnoText(errno));
+    return IoError("cannot lock " + path + ": " + std::strerror(errno));
   }
   const std::string pid = std::to_string(::getpid()) + "\n";
   // Only for the message of a hub refused later: a failure here is no reason not to start.

@@ -9,11 +9,11 @@ import LineChart from '@cloudscape-design/components/line-chart';
 import SegmentedControl from '@cloudscape-design/components/segmented-control';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import { api } from '../../api/client';
-import type { MetricPoint } from '../../api/types';
+import type { MetricPoint, MetricsAnswer } from '../../api/types';
 import { useLang } from '../../i18n';
 import type { MessageKey } from '../../i18n/en';
 import { bytes } from '../../format';
-import { everyStep, type MetricsAnswer } from './metricSteps';
+import { everyStep } from './metricSteps';
 
 const RANGES = ['1h', '3h', '12h', '1d', '3d', '1w'];
 type Field = keyof Omit<MetricPoint, 'time'>;

@@ -8,6 +8,7 @@ import type { Run } from '../../api/types';
 import { useLang } from '../../i18n';
 import { bytes, time } from '../../format';
 import { TaskStatusView } from '../../components/TaskStatus';
+import { countLabels } from '../../components/tasks';
 
 // `images`: an image task's runs, which count images.
 export function RunsTab({ taskId, changes, images = false }: { taskId: string; changes: number; images?: boolean }) {
@@ -41,10 +42,10 @@ export function RunsTab({ taskId, changes, images = false }: { taskId: string; c
         { id: 'id', header: t('detail.runId'), cell: (r) => r.id, isRowHeader: true },
         { id: 'trigger', header: t('detail.trigger'), cell: (r) => r.trigger },
         { id: 'status', header: t('common.status'), cell: (r) => <TaskStatusView status={r.status} error={r.error} lastRun={r} /> },
-        { id: 'objects', header: t(images ? 'detail.imagesDone' : 'detail.objectsDone'), cell: (r) => `${r.objects_done} / ${r.objects_planned}` },
+        { id: 'objects', header: t(countLabels(images).done), cell: (r) => `${r.objects_done} / ${r.objects_planned}` },
         { id: 'bytes', header: t('detail.bytesDone'), cell: (r) => bytes(r.bytes_done) },
         { id: 'skipped', header: t('detail.skipped'), cell: (r) => r.objects_skipped },
-        { id: 'failed', header: t(images ? 'detail.failedImages' : 'detail.failed'), cell: (r) => r.objects_failed },
+        { id: 'failed', header: t(countLabels(images).failed), cell: (r) => r.objects_failed },
         { id: 'started', header: t('detail.started'), cell: (r) => time(r.started_at, lang) },
         { id: 'finished', header: t('detail.finished'), cell: (r) => time(r.finished_at, lang) },
       ]}

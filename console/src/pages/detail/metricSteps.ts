@@ -3,14 +3,7 @@
 // gone on in between, and a run of one minute would be a dot. Every step of the range is
 // drawn instead, those without a sample at zero (no sample means no bytes, no objects, no
 // job and no worker in that step).
-import type { MetricPoint } from '../../api/types';
-
-export interface MetricsAnswer {
-  from: string;
-  to: string;
-  step_seconds: number;
-  points: MetricPoint[];
-}
+import type { MetricPoint, MetricsAnswer } from '../../api/types';
 
 const ZERO: Omit<MetricPoint, 'time'> = {
   bytes: 0, objects_done: 0, objects_failed: 0, jobs_waiting: 0, jobs_running: 0, workers_busy: 0,
